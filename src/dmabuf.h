@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one model of dma-bufs: buffers keyed by inode, their attachments and
+ * the processes holding them by fd or mapping.  Every source fills it
+ * through these functions; every command reads it.  The merge rules (which
+ * source wins a field) live in dmabuf.c and nowhere else.
+ */
+#ifndef DMABUFCTL_DMABUF_H
+#define DMABUFCTL_DMABUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Sources, in priority order: a lower value wins a field both report. */
+enum dmabuf_source {
+	DMABUF_SRC_BPF,		/* BPF dma-buf iterator, 6.16+ */
+	DMABUF_SRC_DEBUGFS,	/* debugfs dma_buf/bufinfo */
+	DMABUF_SRC_FDINFO,	/* /proc/PID/fd + fdinfo */
+	DMABUF_SRC_MAPS,	/* /proc/PID/maps */
+	DMABUF_SRC_NR,
+};
+
+struct dmabuf_attachment {
+	char *device;		/* importer's dev_name() */
+	char *callback;		/* importer's notify callback symbol, NULL if none/unknown */
+	int dynamic;		/* 1 dynamic importer, 0 static, -1 unknown */
+};
+
+struct dmabuf_mapping {
+	uint64_t start, end;	/* user address range [start, end) */
+	uint64_t pgoff;		/* offset into the buffer, bytes */
+	char perms[5];		/* "rw-s" */
+};
+
+struct dmabuf_holder {
+	pid_t pid;		/* tgid, or tid of a thread with its own fd table */
+	char *comm;
+	int *fds;		/* sorted, distinct */
+	size_t nr_fds;
+	struct dmabuf_mapping *maps;
+	size_t nr_maps;
+};
+
+struct dmabuf {
+	uint64_t inode;
+	uint64_t size;		/* bytes; 0 = unknown */
+	char *exporter;		/* NULL = unknown */
+	char *name;		/* NULL = none (or unknown while !name_known) */
+	bool name_known;
+	long refcount;		/* struct file refcount as the kernel counts it; -1 = unknown */
+	bool flags_known;
+	unsigned int flags;	/* file f_flags */
+	unsigned int mode;	/* file f_mode */
+	int revoked;		/* 1/0 from a patched kernel's fdinfo; -1 = unknown */
+	bool attachments_known;	/* only debugfs and BPF know attachments */
+	struct dmabuf_attachment *attachments;
+	size_t nr_attachments;
+	char **fences;		/* one human-readable line each (debugfs) */
+	size_t nr_fences;
+	struct dmabuf_holder *holders;	/* sorted by pid */
+	size_t nr_holders;
+	unsigned int sources;	/* bit (1 << enum dmabuf_source) per source that saw it */
+};
+
+struct dmabuf_source_status {
+	bool tried;
+	bool used;		/* contributed to this scan */
+	char *why;		/* why not used (not root, not mounted, kernel too old) */
+};
+
+struct dmabuf_set {
+	struct dmabuf **bufs;	/* sorted by inode after dmabuf_set_finish() */
+	size_t nr_bufs;
+	struct dmabuf_source_status status[DMABUF_SRC_NR];
+	char **warnings;
+	size_t nr_warnings;
+	size_t procs_scanned;
+	size_t procs_unreadable;	/* fd table or maps not readable (permission) */
+	void *index;		/* private: inode hash */
+};
+
+/* Per-process totals, as Android's dmabuf_dump reports them. */
+struct dmabuf_proc {
+	pid_t pid;
+	const char *comm;
+	size_t nr_bufs;		/* distinct buffers held by fd or mapping */
+	uint64_t rss;		/* sum of sizes of those buffers */
+	uint64_t pss;		/* each size divided by the number of holders */
+};
+
+struct dmabuf_set *dmabuf_set_new(void);
+void dmabuf_set_free(struct dmabuf_set *set);
+
+/* Find or create the buffer with this inode; the source is recorded. */
+struct dmabuf *dmabuf_get(struct dmabuf_set *set, uint64_t inode, enum dmabuf_source src);
+struct dmabuf *dmabuf_find(const struct dmabuf_set *set, uint64_t inode);
+
+/*
+ * Field setters apply the merge rules: a field reported by a higher-priority
+ * source is kept; a lower-priority source only fills what is still unknown.
+ */
+void dmabuf_set_size(struct dmabuf *buf, enum dmabuf_source src, uint64_t size);
+void dmabuf_set_exporter(struct dmabuf *buf, enum dmabuf_source src, const char *exp);
+void dmabuf_set_name(struct dmabuf *buf, enum dmabuf_source src, const char *name);
+void dmabuf_set_refcount(struct dmabuf *buf, enum dmabuf_source src, long refcount);
+void dmabuf_set_flags(struct dmabuf *buf, enum dmabuf_source src,
+		      unsigned int flags, unsigned int mode);
+void dmabuf_set_revoked(struct dmabuf *buf, enum dmabuf_source src, bool revoked);
+/* Attachments come whole from one source: the first source to report wins. */
+void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
+			   const char *device, const char *callback, int dynamic);
+void dmabuf_add_fence(struct dmabuf *buf, const char *line);
+
+/* Holders: find or create by pid; fds and mappings are de-duplicated. */
+struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm);
+void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd);
+void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m);
+
+void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src);
+void dmabuf_source_skipped(struct dmabuf_set *set, enum dmabuf_source src,
+			   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dmabuf_warn(struct dmabuf_set *set, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *dmabuf_source_name(enum dmabuf_source src);
+
+/* Sort buffers by inode and holders by pid; call once all sources ran. */
+void dmabuf_set_finish(struct dmabuf_set *set);
+
+/* Keep only buffers matching; NULL/0 filters match everything. */
+void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
+		       const uint64_t *inodes, size_t nr_inodes);
+
+/* Totals. */
+uint64_t dmabuf_set_bytes(const struct dmabuf_set *set);
+uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set);	/* held by no process */
+
+/* Per-process totals sorted by rss, largest first; free with free(). */
+struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr);
+
+#endif

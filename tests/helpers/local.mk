@@ -1,0 +1,1 @@
+# tests/helpers: see Makefile.am

@@ -1,0 +1,1 @@
+# tests/vm: see Makefile.am
