@@ -109,29 +109,61 @@ static int is_number(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/*
+ * Index of the first argument that is neither an option nor the value of a
+ * global option given as two words ("--sysroot DIR"), or argc.
+ */
+static int first_word(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1 < argc ? i + 1 : argc;
+		if (argv[i][0] != '-')
+			return i;
+		if (!strcmp(argv[i], "--sysroot") || !strcmp(argv[i], "--source"))
+			i++;
+	}
+	return argc;
+}
+
+static int is_main_option(const char *s)
+{
+	return !strcmp(s, "--help") || !strcmp(s, "-?") || !strcmp(s, "--usage") ||
+	       !strcmp(s, "-V") || !strcmp(s, "--version");
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
+	int i, w;
 
 	argp_err_exit_status = EXIT_USAGE;
 
-	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") &&
-			 strcmp(argv[1], "-?") && strcmp(argv[1], "--usage") &&
-			 strcmp(argv[1], "-V") && strcmp(argv[1], "--version")) ||
-	    is_number(argv[1]))
-		return cmd_list(argc, argv);
-
-	if (argv[1][0] == '-') {
-		/* --help, --usage or --version: argp prints and exits. */
+	if (argc >= 2 && is_main_option(argv[1])) {
+		/* argp prints help, usage or version and exits. */
 		argp_parse(&main_argp, argc, argv, 0, NULL, NULL);
 		return EXIT_OK;
 	}
 
-	cmd = find_cmd(argv[1]);
+	w = first_word(argc, argv);
+	if (w == argc || is_number(argv[w]))
+		return cmd_list(argc, argv);
+
+	cmd = find_cmd(argv[w]);
 	if (!cmd) {
-		err_msg(argv[1], "unknown command", NULL);
+		err_msg(argv[w], "unknown command", NULL);
 		err_hint("commands: list, show, procs, trace, revoke; see 'dmabufctl --help'");
 		return EXIT_USAGE;
+	}
+	/* "dmabufctl --sysroot D show 5" -> "show --sysroot D 5": the command's
+	 * own argp parses the global options too. */
+	for (i = w; i > 1; i--) {
+		char *t = argv[i];
+
+		argv[i] = argv[i - 1];
+		argv[i - 1] = t;
 	}
 	return cmd->func(argc - 1, argv + 1);
 }
