@@ -1,1 +1,598 @@
-/* STUB: being written. */
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The model: buffers keyed by inode (hash index), their holders and the
+ * merge rules.  Every field remembers which source set it; a source may
+ * overwrite a field set by itself (fresher) or by a lower-priority source,
+ * never one set by a higher-priority source (enum dmabuf_source order).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmabuf.h"
+#include "util.h"
+
+enum field { F_SIZE, F_EXPORTER, F_NAME, F_REFCOUNT, F_FLAGS, F_MODE, F_REVOKED,
+	     F_ATTACH, F_NR };
+
+#define SRC_NONE 0xff
+
+/* Private part of each buffer: struct dmabuf comes first, so casts work. */
+struct buf_priv {
+	struct dmabuf pub;
+	struct buf_priv *next;		/* hash chain */
+	unsigned char src[F_NR];	/* source that set each field */
+	long count_from[DMABUF_SRC_NR];	/* refcount as each source saw it */
+};
+
+struct set_priv {
+	struct buf_priv **buckets;
+	size_t nr_buckets;		/* power of two */
+	size_t bufs_alloc;
+	pid_t *unreadable;		/* sorted pids counted in procs_unreadable */
+	size_t nr_unreadable, unreadable_alloc;
+};
+
+static const char *const src_names[DMABUF_SRC_NR] = {
+	[DMABUF_SRC_BPF] = "bpf",
+	[DMABUF_SRC_DEBUGFS] = "debugfs",
+	[DMABUF_SRC_FDINFO] = "procfs",
+	[DMABUF_SRC_MAPS] = "maps",
+};
+
+const char *dmabuf_source_name(enum dmabuf_source src)
+{
+	return (unsigned int)src < DMABUF_SRC_NR ? src_names[src] : "unknown";
+}
+
+static inline struct buf_priv *priv(const struct dmabuf *buf)
+{
+	return (struct buf_priv *)buf;
+}
+
+static size_t hash_ino(uint64_t ino, size_t nr_buckets)
+{
+	/* Inodes are sequential: a multiplicative hash spreads them. */
+	return (size_t)((ino * 0x9e3779b97f4a7c15ull) >> 32) & (nr_buckets - 1);
+}
+
+static void index_rebuild(struct dmabuf_set *set, size_t nr_buckets)
+{
+	struct set_priv *sp = set->index;
+	size_t i;
+
+	free(sp->buckets);
+	sp->nr_buckets = nr_buckets;
+	sp->buckets = xcalloc(nr_buckets, sizeof(*sp->buckets));
+	for (i = 0; i < set->nr_bufs; i++) {
+		struct buf_priv *bp = priv(set->bufs[i]);
+		size_t h = hash_ino(bp->pub.inode, nr_buckets);
+
+		bp->next = sp->buckets[h];
+		sp->buckets[h] = bp;
+	}
+}
+
+struct dmabuf_set *dmabuf_set_new(void)
+{
+	struct dmabuf_set *set = xcalloc(1, sizeof(*set));
+
+	set->index = xcalloc(1, sizeof(struct set_priv));
+	index_rebuild(set, 256);
+	return set;
+}
+
+static void holder_free(struct dmabuf_holder *h)
+{
+	free(h->comm);
+	free(h->fds);
+	free(h->maps);
+}
+
+static void buf_free(struct dmabuf *buf)
+{
+	size_t i;
+
+	free(buf->exporter);
+	free(buf->name);
+	for (i = 0; i < buf->nr_attachments; i++) {
+		free(buf->attachments[i].device);
+		free(buf->attachments[i].callback);
+	}
+	free(buf->attachments);
+	for (i = 0; i < buf->nr_fences; i++)
+		free(buf->fences[i]);
+	free(buf->fences);
+	for (i = 0; i < buf->nr_holders; i++)
+		holder_free(&buf->holders[i]);
+	free(buf->holders);
+	free(buf);
+}
+
+void dmabuf_set_free(struct dmabuf_set *set)
+{
+	struct set_priv *sp;
+	size_t i;
+
+	if (!set)
+		return;
+	sp = set->index;
+	for (i = 0; i < set->nr_bufs; i++)
+		buf_free(set->bufs[i]);
+	free(set->bufs);
+	for (i = 0; i < DMABUF_SRC_NR; i++) {
+		free(set->status[i].why);
+		free(set->status[i].hint);
+	}
+	for (i = 0; i < set->nr_warnings; i++) {
+		free(set->warnings[i]);
+		free(set->hints[i]);
+	}
+	free(set->warnings);
+	free(set->hints);
+	free(sp->buckets);
+	free(sp->unreadable);
+	free(sp);
+	free(set);
+}
+
+struct dmabuf *dmabuf_find(const struct dmabuf_set *set, uint64_t inode)
+{
+	const struct set_priv *sp = set->index;
+	struct buf_priv *bp;
+
+	for (bp = sp->buckets[hash_ino(inode, sp->nr_buckets)]; bp; bp = bp->next)
+		if (bp->pub.inode == inode)
+			return &bp->pub;
+	return NULL;
+}
+
+struct dmabuf *dmabuf_get(struct dmabuf_set *set, uint64_t inode, enum dmabuf_source src)
+{
+	struct set_priv *sp = set->index;
+	struct dmabuf *buf = dmabuf_find(set, inode);
+	struct buf_priv *bp;
+	size_t h, i;
+
+	if (buf) {
+		buf->sources |= 1u << src;
+		return buf;
+	}
+	bp = xcalloc(1, sizeof(*bp));
+	memset(bp->src, SRC_NONE, sizeof(bp->src));
+	for (i = 0; i < DMABUF_SRC_NR; i++)
+		bp->count_from[i] = -1;
+	buf = &bp->pub;
+	buf->inode = inode;
+	buf->refcount = -1;
+	buf->revoked = -1;
+	buf->sources = 1u << src;
+
+	if (set->nr_bufs == sp->bufs_alloc) {
+		sp->bufs_alloc = sp->bufs_alloc ? 2 * sp->bufs_alloc : 64;
+		set->bufs = xrealloc(set->bufs, sp->bufs_alloc * sizeof(*set->bufs));
+	}
+	set->bufs[set->nr_bufs++] = buf;
+	if (set->nr_bufs > sp->nr_buckets) {
+		index_rebuild(set, sp->nr_buckets * 4);
+	} else {
+		h = hash_ino(inode, sp->nr_buckets);
+		bp->next = sp->buckets[h];
+		sp->buckets[h] = bp;
+	}
+	return buf;
+}
+
+/* The merge rule: may src set field f? */
+static bool take(struct dmabuf *buf, enum field f, enum dmabuf_source src)
+{
+	struct buf_priv *bp = priv(buf);
+
+	if (bp->src[f] != SRC_NONE && bp->src[f] < (unsigned char)src)
+		return false;
+	bp->src[f] = (unsigned char)src;
+	return true;
+}
+
+void dmabuf_set_size(struct dmabuf *buf, enum dmabuf_source src, uint64_t size)
+{
+	if (take(buf, F_SIZE, src))
+		buf->size = size;
+}
+
+void dmabuf_set_exporter(struct dmabuf *buf, enum dmabuf_source src, const char *exp)
+{
+	if (!take(buf, F_EXPORTER, src))
+		return;
+	free(buf->exporter);
+	buf->exporter = exp ? xstrdup(exp) : NULL;
+}
+
+void dmabuf_set_name(struct dmabuf *buf, enum dmabuf_source src, const char *name)
+{
+	if (!take(buf, F_NAME, src))
+		return;
+	free(buf->name);
+	buf->name = name ? xstrdup(name) : NULL;
+	buf->name_known = true;
+}
+
+void dmabuf_set_refcount(struct dmabuf *buf, enum dmabuf_source src, long refcount)
+{
+	priv(buf)->count_from[src] = refcount;
+	if (take(buf, F_REFCOUNT, src))
+		buf->refcount = refcount;
+}
+
+long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src)
+{
+	return priv(buf)->count_from[src];
+}
+
+void dmabuf_set_flags(struct dmabuf *buf, enum dmabuf_source src,
+		      unsigned int flags, unsigned int mode)
+{
+	if (take(buf, F_FLAGS, src)) {
+		buf->flags = flags;
+		buf->flags_known = true;
+	}
+	if (mode != DMABUF_MODE_UNKNOWN && take(buf, F_MODE, src)) {
+		buf->mode = mode;
+		buf->mode_known = true;
+	}
+}
+
+void dmabuf_set_revoked(struct dmabuf *buf, enum dmabuf_source src, bool revoked)
+{
+	if (take(buf, F_REVOKED, src))
+		buf->revoked = revoked;
+}
+
+/*
+ * The first source to report attachments owns the list; device NULL only
+ * says "this source knows the attachments" (a buffer with none).
+ */
+void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
+			   const char *device, const char *callback, int dynamic)
+{
+	struct buf_priv *bp = priv(buf);
+	struct dmabuf_attachment *a;
+
+	if (bp->src[F_ATTACH] != SRC_NONE && bp->src[F_ATTACH] != (unsigned char)src)
+		return;
+	bp->src[F_ATTACH] = (unsigned char)src;
+	buf->attachments_known = true;
+	if (!device)
+		return;
+	buf->attachments = xrealloc(buf->attachments,
+				    (buf->nr_attachments + 1) * sizeof(*buf->attachments));
+	a = &buf->attachments[buf->nr_attachments++];
+	a->device = xstrdup(device);
+	a->callback = callback ? xstrdup(callback) : NULL;
+	a->dynamic = dynamic;
+}
+
+void dmabuf_add_fence(struct dmabuf *buf, const char *line)
+{
+	buf->fences = xrealloc(buf->fences, (buf->nr_fences + 1) * sizeof(*buf->fences));
+	buf->fences[buf->nr_fences++] = xstrdup(line);
+}
+
+struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm)
+{
+	struct dmabuf_holder *h;
+	size_t i;
+
+	for (i = 0; i < buf->nr_holders; i++) {
+		h = &buf->holders[i];
+		if (h->pid == pid) {
+			if (!h->comm && comm)
+				h->comm = xstrdup(comm);
+			return h;
+		}
+	}
+	buf->holders = xrealloc(buf->holders, (buf->nr_holders + 1) * sizeof(*buf->holders));
+	h = &buf->holders[buf->nr_holders++];
+	memset(h, 0, sizeof(*h));
+	h->pid = pid;
+	h->comm = comm ? xstrdup(comm) : NULL;
+	return h;
+}
+
+void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd)
+{
+	size_t lo = 0, hi = h->nr_fds;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->fds[mid] == fd)
+			return;
+		if (h->fds[mid] < fd)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	h->fds = xrealloc(h->fds, (h->nr_fds + 1) * sizeof(*h->fds));
+	memmove(&h->fds[lo + 1], &h->fds[lo], (h->nr_fds - lo) * sizeof(*h->fds));
+	h->fds[lo] = fd;
+	h->nr_fds++;
+}
+
+/* Mappings are kept sorted by start address; a VMA is identified by its start. */
+void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m)
+{
+	size_t lo = 0, hi = h->nr_maps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->maps[mid].start == m->start) {
+			h->maps[mid] = *m;	/* fresher view of the same VMA */
+			return;
+		}
+		if (h->maps[mid].start < m->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	h->maps = xrealloc(h->maps, (h->nr_maps + 1) * sizeof(*h->maps));
+	memmove(&h->maps[lo + 1], &h->maps[lo], (h->nr_maps - lo) * sizeof(*h->maps));
+	h->maps[lo] = *m;
+	h->nr_maps++;
+}
+
+void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src)
+{
+	set->status[src].tried = true;
+	set->status[src].used = true;
+	free(set->status[src].why);
+	set->status[src].why = NULL;
+}
+
+void dmabuf_source_skipped(struct dmabuf_set *set, enum dmabuf_source src,
+			   const char *fmt, ...)
+{
+	va_list ap;
+	char *why;
+
+	va_start(ap, fmt);
+	if (vasprintf(&why, fmt, ap) < 0)
+		why = xstrdup("unknown");
+	va_end(ap);
+	set->status[src].tried = true;
+	set->status[src].used = false;
+	free(set->status[src].why);
+	set->status[src].why = why;
+}
+
+void dmabuf_source_hint(struct dmabuf_set *set, enum dmabuf_source src, const char *hint)
+{
+	free(set->status[src].hint);
+	set->status[src].hint = hint ? xstrdup(hint) : NULL;
+}
+
+static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, va_list ap)
+{
+	char *w;
+	size_t i;
+
+	if (vasprintf(&w, fmt, ap) < 0)
+		return;
+	/* Each warning once, however many sources or processes hit it. */
+	for (i = 0; i < set->nr_warnings; i++) {
+		if (!strcmp(set->warnings[i], w)) {
+			free(w);
+			return;
+		}
+	}
+	set->warnings = xrealloc(set->warnings, (set->nr_warnings + 1) * sizeof(char *));
+	set->hints = xrealloc(set->hints, (set->nr_warnings + 1) * sizeof(char *));
+	set->warnings[set->nr_warnings] = w;
+	set->hints[set->nr_warnings] = hint ? xstrdup(hint) : NULL;
+	set->nr_warnings++;
+}
+
+void dmabuf_warn(struct dmabuf_set *set, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	warn_add(set, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void dmabuf_warn_hint(struct dmabuf_set *set, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	warn_add(set, hint, fmt, ap);
+	va_end(ap);
+}
+
+void dmabuf_proc_unreadable(struct dmabuf_set *set, pid_t pid)
+{
+	struct set_priv *sp = set->index;
+	size_t lo = 0, hi = sp->nr_unreadable;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sp->unreadable[mid] == pid)
+			return;
+		if (sp->unreadable[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (sp->nr_unreadable == sp->unreadable_alloc) {
+		sp->unreadable_alloc = sp->unreadable_alloc ? 2 * sp->unreadable_alloc : 16;
+		sp->unreadable = xrealloc(sp->unreadable,
+					  sp->unreadable_alloc * sizeof(*sp->unreadable));
+	}
+	memmove(&sp->unreadable[lo + 1], &sp->unreadable[lo],
+		(sp->nr_unreadable - lo) * sizeof(*sp->unreadable));
+	sp->unreadable[lo] = pid;
+	sp->nr_unreadable++;
+	set->procs_unreadable = sp->nr_unreadable;
+}
+
+static int cmp_buf(const void *a, const void *b)
+{
+	const struct dmabuf *x = *(const struct dmabuf *const *)a;
+	const struct dmabuf *y = *(const struct dmabuf *const *)b;
+
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct dmabuf_holder *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+void dmabuf_set_finish(struct dmabuf_set *set)
+{
+	size_t i;
+
+	qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
+	for (i = 0; i < set->nr_bufs; i++)
+		qsort(set->bufs[i]->holders, set->bufs[i]->nr_holders,
+		      sizeof(struct dmabuf_holder), cmp_holder);
+}
+
+static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,
+			const uint64_t *inodes, size_t nr_inodes)
+{
+	size_t i;
+
+	if (exporter && (!buf->exporter || strcmp(buf->exporter, exporter)))
+		return false;
+	if (nr_inodes) {
+		for (i = 0; i < nr_inodes; i++)
+			if (inodes[i] == buf->inode)
+				break;
+		if (i == nr_inodes)
+			return false;
+	}
+	if (pid) {
+		for (i = 0; i < buf->nr_holders; i++)
+			if (buf->holders[i].pid == pid)
+				break;
+		if (i == buf->nr_holders)
+			return false;
+	}
+	return true;
+}
+
+void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
+		       const uint64_t *inodes, size_t nr_inodes)
+{
+	struct set_priv *sp = set->index;
+	size_t i, n = 0;
+
+	for (i = 0; i < set->nr_bufs; i++) {
+		if (buf_matches(set->bufs[i], pid, exporter, inodes, nr_inodes))
+			set->bufs[n++] = set->bufs[i];
+		else
+			buf_free(set->bufs[i]);
+	}
+	set->nr_bufs = n;
+	index_rebuild(set, sp->nr_buckets);
+}
+
+uint64_t dmabuf_set_bytes(const struct dmabuf_set *set)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < set->nr_bufs; i++)
+		sum += set->bufs[i]->size;
+	return sum;
+}
+
+uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < set->nr_bufs; i++)
+		if (!set->bufs[i]->nr_holders)
+			sum += set->bufs[i]->size;
+	return sum;
+}
+
+struct hold {
+	pid_t pid;
+	const char *comm;
+	const struct dmabuf *buf;
+};
+
+static int cmp_hold(const void *a, const void *b)
+{
+	const struct hold *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct dmabuf_proc *x = a, *y = b;
+
+	if (x->rss != y->rss)
+		return x->rss > y->rss ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * Each holder of a buffer is one process (or thread with its own fd table)
+ * holding it by fd or mapping, counted once however many fds and VMAs it
+ * has: RSS sums whole buffers, PSS shares each buffer among its holders.
+ */
+struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
+{
+	struct dmabuf_proc *procs;
+	struct hold *holds;
+	size_t i, j, n = 0, np = 0;
+
+	for (i = 0; i < set->nr_bufs; i++)
+		n += set->bufs[i]->nr_holders;
+	holds = xcalloc(n, sizeof(*holds));
+	n = 0;
+	for (i = 0; i < set->nr_bufs; i++) {
+		const struct dmabuf *buf = set->bufs[i];
+
+		for (j = 0; j < buf->nr_holders; j++) {
+			holds[n].pid = buf->holders[j].pid;
+			holds[n].comm = buf->holders[j].comm;
+			holds[n].buf = buf;
+			n++;
+		}
+	}
+	qsort(holds, n, sizeof(*holds), cmp_hold);
+
+	procs = xcalloc(n, sizeof(*procs));
+	for (i = 0; i < n; i++) {
+		const struct dmabuf *buf = holds[i].buf;
+		struct dmabuf_proc *p;
+
+		if (!np || procs[np - 1].pid != holds[i].pid) {
+			p = &procs[np++];
+			p->pid = holds[i].pid;
+		}
+		p = &procs[np - 1];
+		if (!p->comm)
+			p->comm = holds[i].comm;
+		p->nr_bufs++;
+		p->rss += buf->size;
+		p->pss += buf->size / buf->nr_holders;
+	}
+	free(holds);
+	qsort(procs, np, sizeof(*procs), cmp_proc);
+	*nr = np;
+	return procs;
+}

@@ -52,6 +52,7 @@ struct dmabuf {
 	long refcount;		/* struct file refcount as the kernel counts it; -1 = unknown */
 	bool flags_known;
 	unsigned int flags;	/* file f_flags */
+	bool mode_known;	/* fdinfo knows flags but not f_mode */
 	unsigned int mode;	/* file f_mode */
 	int revoked;		/* 1/0 from a patched kernel's fdinfo; -1 = unknown */
 	bool attachments_known;	/* only debugfs and BPF know attachments */
@@ -68,6 +69,7 @@ struct dmabuf_source_status {
 	bool tried;
 	bool used;		/* contributed to this scan */
 	char *why;		/* why not used (not root, not mounted, kernel too old) */
+	char *hint;		/* how to fix it, or NULL */
 };
 
 struct dmabuf_set {
@@ -75,6 +77,7 @@ struct dmabuf_set {
 	size_t nr_bufs;
 	struct dmabuf_source_status status[DMABUF_SRC_NR];
 	char **warnings;
+	char **hints;		/* hints[i]: fix for warnings[i], or NULL */
 	size_t nr_warnings;
 	size_t procs_scanned;
 	size_t procs_unreadable;	/* fd table or maps not readable (permission) */
@@ -105,13 +108,18 @@ void dmabuf_set_size(struct dmabuf *buf, enum dmabuf_source src, uint64_t size);
 void dmabuf_set_exporter(struct dmabuf *buf, enum dmabuf_source src, const char *exp);
 void dmabuf_set_name(struct dmabuf *buf, enum dmabuf_source src, const char *name);
 void dmabuf_set_refcount(struct dmabuf *buf, enum dmabuf_source src, long refcount);
+/* mode DMABUF_MODE_UNKNOWN: the source knows f_flags only (fdinfo). */
+#define DMABUF_MODE_UNKNOWN	(~0u)
 void dmabuf_set_flags(struct dmabuf *buf, enum dmabuf_source src,
 		      unsigned int flags, unsigned int mode);
 void dmabuf_set_revoked(struct dmabuf *buf, enum dmabuf_source src, bool revoked);
-/* Attachments come whole from one source: the first source to report wins. */
+/* Attachments come whole from one source: the first source to report wins.
+ * device NULL adds none but says the source knows them (a buffer with none). */
 void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 			   const char *device, const char *callback, int dynamic);
 void dmabuf_add_fence(struct dmabuf *buf, const char *line);
+/* The refcount one source reported, -1 if it did not (for the maps-skip rule). */
+long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src);
 
 /* Holders: find or create by pid; fds and mappings are de-duplicated. */
 struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm);
@@ -121,8 +129,13 @@ void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping 
 void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src);
 void dmabuf_source_skipped(struct dmabuf_set *set, enum dmabuf_source src,
 			   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dmabuf_source_hint(struct dmabuf_set *set, enum dmabuf_source src, const char *hint);
 void dmabuf_warn(struct dmabuf_set *set, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void dmabuf_warn_hint(struct dmabuf_set *set, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Count a process whose fd table or maps could not be read, once per pid. */
+void dmabuf_proc_unreadable(struct dmabuf_set *set, pid_t pid);
 const char *dmabuf_source_name(enum dmabuf_source src);
 
 /* Sort buffers by inode and holders by pid; call once all sources ran. */
