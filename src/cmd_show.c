@@ -1,11 +1,226 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* STUB: being written. */
+/*
+ * dmabufctl show INODE: everything the sources know about one dma-buf, as a
+ * readable block (key, value; indented details) or one JSON object.
+ */
 #include <argp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "dmabufctl.h"
+#include "output.h"
 #include "util.h"
+
+struct show_args {
+	uint64_t inode;
+	bool have_inode;
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct show_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (a->have_inode)
+			argp_error(state, "'%s': only one INODE", arg);
+		if (parse_u64(arg, &a->inode) || !a->inode)
+			argp_error(state, "'%s': not an inode number", arg);
+		a->have_inode = true;
+		break;
+	case ARGP_KEY_END:
+		if (!a->have_inode)
+			argp_error(state, "missing INODE (see 'dmabufctl list')");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &output_json_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
+static const struct argp show_argp = {
+	NULL, parse, "INODE",
+	"Show all that is known of one dma-buf: size, exporter, name, refcount, "
+	"flags, importers, fences, and every process holding it with its fds and "
+	"mappings.\vUnknown fields (no source reports them) print as 'unknown', "
+	"null in JSON.  Exit status 2 when INODE does not exist.",
+	children, NULL, NULL
+};
+
+static void field(const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void field(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-10s ", key);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void field_str(const char *key, const char *s, const char *none)
+{
+	char *safe;
+
+	if (!s) {
+		field(key, "%s", none);
+		return;
+	}
+	safe = out_escape(s);
+	field(key, "%s", safe);
+	free(safe);
+}
+
+static void print_attachments(const struct dmabuf *buf)
+{
+	size_t i;
+
+	if (!buf->attachments_known) {
+		field("attached", "unknown (needs debugfs or BPF)");
+		return;
+	}
+	field("attached", "%zu device%s", buf->nr_attachments, buf->nr_attachments == 1 ? "" : "s");
+	for (i = 0; i < buf->nr_attachments; i++) {
+		const struct dmabuf_attachment *at = &buf->attachments[i];
+		char *dev = out_escape(at->device);
+
+		printf("  %s", dev);
+		if (at->callback)
+			printf("  callback %s", at->callback);
+		if (at->dynamic >= 0)
+			printf("  %s", at->dynamic ? "dynamic" : "static");
+		putchar('\n');
+		free(dev);
+	}
+}
+
+static void print_fences(const struct dmabuf *buf)
+{
+	size_t i;
+
+	if (!(buf->sources & ((1u << DMABUF_SRC_DEBUGFS) | (1u << DMABUF_SRC_BPF)))) {
+		field("fences", "unknown (needs debugfs)");
+		return;
+	}
+	field("fences", "%zu", buf->nr_fences);
+	for (i = 0; i < buf->nr_fences; i++) {
+		char *s = out_escape(buf->fences[i]);
+
+		printf("  %s\n", s);
+		free(s);
+	}
+}
+
+static void print_holders(const struct dmabuf *buf)
+{
+	size_t i, j;
+
+	field("processes", "%zu", buf->nr_holders);
+	for (i = 0; i < buf->nr_holders; i++) {
+		const struct dmabuf_holder *h = &buf->holders[i];
+		char *comm = out_escape(h->comm ? h->comm : "?");
+
+		printf("  %s[%d]  fds ", comm, (int)h->pid);
+		for (j = 0; j < h->nr_fds; j++)
+			printf("%s%d", j ? "," : "", h->fds[j]);
+		if (!h->nr_fds)
+			printf("none");
+		printf("  maps %zu\n", h->nr_maps);
+		for (j = 0; j < h->nr_maps; j++)
+			printf("    %llx-%llx %s offset %llu\n",
+			       (unsigned long long)h->maps[j].start,
+			       (unsigned long long)h->maps[j].end, h->maps[j].perms,
+			       (unsigned long long)h->maps[j].pgoff);
+		free(comm);
+	}
+}
+
+static void print_human(const struct dmabuf *buf)
+{
+	char size[24];
+	int src, n = 0;
+
+	field("inode", "%llu", (unsigned long long)buf->inode);
+	if (!buf->size)
+		field("size", "unknown");
+	else if (oopts.bytes)
+		field("size", "%llu", (unsigned long long)buf->size);
+	else
+		field("size", "%s (%llu bytes)", size_human(buf->size, size, sizeof(size)),
+		      (unsigned long long)buf->size);
+	field_str("exporter", buf->exporter, "unknown");
+	field_str("name", buf->name, buf->name_known ? "(none)" : "unknown");
+	if (buf->refcount >= 0)
+		field("refcount", "%ld", buf->refcount);
+	else
+		field("refcount", "unknown");
+	if (buf->flags_known)
+		field("flags", "0%o", buf->flags);
+	else
+		field("flags", "unknown");
+	if (buf->mode_known)
+		field("mode", "0x%x", buf->mode);
+	else
+		field("mode", "unknown");
+	field("revoked", "%s", buf->revoked < 0 ? "unknown" : buf->revoked ? "yes" : "no");
+	printf("%-10s ", "seen by");
+	for (src = 0; src < DMABUF_SRC_NR; src++)
+		if (buf->sources & (1u << src))
+			printf("%s%s", n++ ? "," : "", dmabuf_source_name(src));
+	putchar('\n');
+	print_attachments(buf);
+	print_fences(buf);
+	print_holders(buf);
+}
 
 int cmd_show(int argc, char **argv)
 {
-	err_msg("show", "not implemented yet", NULL);
-	return EXIT_FAIL;
+	struct show_args a = { 0 };
+	struct dmabuf_set *set = NULL;
+	const struct dmabuf *buf;
+	struct json_object *obj;
+	int ret;
+
+	argv[0] = (char *)"dmabufctl show";
+	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
+
+	ret = cmd_scan(&set);
+	if (ret)
+		goto cleanup;
+	out_warnings(set);
+
+	buf = dmabuf_find(set, a.inode);
+	if (!buf) {
+		char obj_name[24];
+
+		snprintf(obj_name, sizeof(obj_name), "%llu", (unsigned long long)a.inode);
+		err_msg(obj_name, "no such dma-buf", NULL);
+		err_hint("'dmabufctl list' shows the buffers that exist");
+		ret = EXIT_NOTFOUND;
+		goto cleanup;
+	}
+
+	if (oopts.json) {
+		obj = out_json_dmabuf(buf, true);
+		out_json_meta(obj, set);
+		ret = out_json_print(obj);
+	} else {
+		print_human(buf);
+		ret = fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
+cleanup:
+	if (set)
+		dmabuf_set_free(set);
+	return ret;
 }

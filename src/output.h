@@ -1,1 +1,141 @@
-/* STUB: being written. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Output layer: the column model, tables (libsmartcols), JSON (json-c) and
+ * the output options every listing command shares.
+ *
+ * A command declares its columns once, as lsfd does:
+ *
+ *	enum { COL_PID, COL_COMM };
+ *	static const struct out_column cols[] = {
+ *		[COL_PID]  = { "PID",  5, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER, "process id" },
+ *		[COL_COMM] = { "COMM", 16, OUT_DEFAULT, OUT_STRING, "command name" },
+ *	};
+ *
+ * includes output_argp as an argp child, then:
+ *
+ *	if (oopts.list_columns)
+ *		return out_list_columns(cols, ARRAY_SIZE(cols));
+ *	ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));  // checks -o: EXIT_USAGE
+ *	...
+ *	out_table_line(tb);
+ *	out_table_set(tb, COL_PID, "42");	// ignored when PID is not shown
+ *	...
+ *	out_table_print(tb);
+ *	out_table_free(tb);
+ *
+ * JSON never goes through the column model: each command's JSON layout is a
+ * fixed contract (see out_json_dmabuf()), so -o is refused together with -J.
+ * Table cells are escaped by libsmartcols: control characters, and a '\'
+ * that precedes 'x', as \xHH; -r also escapes blanks and non-ASCII.  JSON
+ * strings keep the exact bytes; only invalid UTF-8 becomes U+FFFD so the
+ * document stays valid.
+ */
+#ifndef DMABUFCTL_OUTPUT_H
+#define DMABUFCTL_OUTPUT_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+#include "dmabuf.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* struct out_column.flags */
+#define OUT_RIGHT	(1u << 0)	/* right-aligned (numbers, sizes) */
+#define OUT_TRUNC	(1u << 1)	/* may be truncated to fit the terminal */
+#define OUT_WRAP	(1u << 2)	/* may wrap onto several lines */
+#define OUT_DEFAULT	(1u << 3)	/* shown without -o */
+
+/* What a column holds; printed by --list-columns, decides -b handling. */
+enum out_type {
+	OUT_STRING,
+	OUT_NUMBER,
+	OUT_SIZE,	/* bytes: human (K/M/G, base 1024) unless -b */
+	OUT_BOOL,
+};
+
+struct out_column {
+	const char *name;	/* upper case; -o matches it case-insensitively */
+	double whint;		/* width hint: < 1 fraction of the terminal, >= 1 cells */
+	unsigned int flags;
+	enum out_type type;
+	const char *help;	/* one line for --list-columns */
+};
+
+/* Set by output_argp (or output_json_argp) while the command parses. */
+struct out_opts {
+	const char *columns;	/* -o: "A,B" replaces the default set, "+A,B" extends it */
+	bool list_columns;	/* --list-columns */
+	bool noheadings;	/* -n */
+	bool raw;		/* -r */
+	bool json;		/* -J */
+	bool bytes;		/* -b: exact sizes */
+};
+
+extern struct out_opts oopts;
+/* -o, --list-columns, -n, -r, -J, -b: for commands with a table. */
+extern const struct argp output_argp;
+/* -J, -b only: for commands without columns (show, revoke). */
+extern const struct argp output_json_argp;
+
+struct out_table;
+
+/* Print the columns (name, type, default, help) as table, raw or JSON. */
+int out_list_columns(const struct out_column *cols, size_t nr);
+
+/*
+ * Parse -o against cols and create the table.  On a bad column list, or -o
+ * with -J, prints one error line plus a hint and returns EXIT_USAGE (nothing
+ * on stdout); otherwise returns EXIT_OK.
+ */
+int out_table_new(struct out_table **tb, const struct out_column *cols, size_t nr);
+/* Whether column id (index in cols) is shown: skip costly formatting. */
+bool out_table_wants(const struct out_table *tb, size_t id);
+/* Start a row; the following sets fill it. */
+void out_table_line(struct out_table *tb);
+void out_table_set(struct out_table *tb, size_t id, const char *text);
+void out_table_setf(struct out_table *tb, size_t id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Size cell: human or, with -b, bytes; 0 (unknown) prints "-". */
+void out_table_set_size(struct out_table *tb, size_t id, uint64_t bytes);
+int out_table_print(struct out_table *tb);	/* EXIT_OK or EXIT_FAIL */
+void out_table_free(struct out_table *tb);
+
+/* "4M" or, with -b, "4194304"; buf must hold 24 bytes. */
+const char *out_size(uint64_t bytes, char *buf, size_t len);
+/* Copy of s escaped as table cells are, for other text output; free() it. */
+char *out_escape(const char *s);
+
+/* JSON values; a NULL string is null. */
+struct json_object *out_json_str(const char *s);
+struct json_object *out_json_u64(uint64_t v);
+/* Print root pretty on stdout with a newline and release it. */
+int out_json_print(struct json_object *root);
+
+/*
+ * The JSON contract for one buffer: the "dmabufs" element of list -J; with
+ * detail, show -J's object (flags, mode, revoked, fences, processes[].maps).
+ */
+struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail);
+/* Add "sources" (sources used) and "warnings" (the model's) to root. */
+void out_json_meta(struct json_object *root, const struct dmabuf_set *set);
+/* Whether any process source ran, so "held by no process" means something. */
+bool out_holders_known(const struct dmabuf_set *set);
+/* The model's warnings on stderr, one line each. */
+void out_warnings(const struct dmabuf_set *set);
+
+/*
+ * Shared by the listing commands: scan with --sysroot/--source (status on
+ * failure, reason printed) and check that a -p PID exists (EXIT_NOTFOUND).
+ */
+int cmd_scan(struct dmabuf_set **set);
+int cmd_check_pid(pid_t pid);
+
+#endif
