@@ -1,0 +1,156 @@
+# bash completion for dmabufctl(8)                         -*- shell-script -*-
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Options and columns are written out here; tests/host/docs.bats checks them
+# against each command's --help and --list-columns.  Inodes and exporters
+# come from the tool itself at completion time, through the --sysroot of
+# the command line if there is one.
+
+_dmabufctl_common_opts='--sysroot --source --help --usage --version'
+_dmabufctl_output_opts='--output --list-columns --noheadings --raw --json --bytes'
+
+_dmabufctl_opts()
+{
+	case $1 in
+	'') echo "$_dmabufctl_common_opts" ;;
+	list) echo "--pid --exporter $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	show) echo "--json --bytes $_dmabufctl_common_opts" ;;
+	procs) echo "--pid $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	trace) echo "--inode --exporter --pid --duration --count --timeout --kprobes" \
+		"--json --bytes $_dmabufctl_common_opts" ;;
+	revoke) echo "--pid --fd --yes --dry-run --verify --json --bytes" \
+		"$_dmabufctl_common_opts" ;;
+	esac
+}
+
+_dmabufctl_columns()
+{
+	case $1 in
+	list) echo INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
+		MODE FDS MAPS NPROCS REVOKED SOURCES ;;
+	procs) echo PID COMM BUFFERS RSS PSS ;;
+	esac
+}
+
+# Ask the tool: one column of "list", on the system or the --sysroot given.
+_dmabufctl_query()
+{
+	local prog=${words[0]} i sysroot=
+	[[ $prog == \~* ]] && prog=${prog/#\~/$HOME}
+	for ((i = 1; i < ${#words[@]} - 1; i++)); do
+		case ${words[i]} in
+		--sysroot) sysroot=${words[i + 1]} ;;
+		--sysroot=*) sysroot=${words[i]#--sysroot=} ;;
+		esac
+	done
+	[[ $sysroot == \~* ]] && sysroot=${sysroot/#\~/$HOME}
+	"$prog" ${sysroot:+--sysroot "$sysroot"} list -n -r -o "$1" 2>/dev/null
+}
+
+# "-o A,B,C": complete the last name, keep "+" and what comes before it.
+_dmabufctl_complete_columns()
+{
+	local cmd=$1 prefix= last=$cur col
+	local -a cands=()
+	if [[ $last == +* ]]; then
+		prefix=+
+		last=${last#+}
+	fi
+	if [[ $last == *,* ]]; then
+		prefix+=${last%,*},
+		last=${last##*,}
+	fi
+	for col in $(_dmabufctl_columns "$cmd"); do
+		[[ ,${prefix#+}, == *,"$col",* ]] && continue
+		[[ $col == "${last^^}"* ]] && cands+=("$prefix$col")
+	done
+	COMPREPLY=("${cands[@]}")
+	compopt -o nospace 2>/dev/null
+}
+
+_dmabufctl()
+{
+	local cur prev words cword split
+	_init_completion -s || return
+
+	local cmds='list show procs trace revoke'
+	local cmd= i arg_word= nargs=0 w
+
+	# The command: the first word that is neither an option nor an option's
+	# value; an inode there means "list".
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
+		if [[ $arg_word ]]; then
+			arg_word=
+			continue
+		fi
+		case $w in
+		--sysroot | --source) arg_word=1; continue ;;
+		-o | --output | -p | --pid | -e | --exporter | -f | --fd | -c | --count | \
+			--inode | --duration | --timeout)
+			[[ $cmd ]] && arg_word=1
+			continue ;;
+		-*) continue ;;
+		esac
+		if [[ -z $cmd ]]; then
+			if [[ $w == +([0-9]) ]]; then
+				cmd=list
+				nargs=1
+			else
+				cmd=$w
+			fi
+		else
+			((nargs++))
+		fi
+	done
+
+	case $prev in
+	--sysroot)
+		_filedir -d
+		return ;;
+	--source)
+		COMPREPLY=($(compgen -W 'bpf debugfs procfs' -- "$cur"))
+		return ;;
+	--help | --usage | --version | -V | '-?')
+		return ;;
+	esac
+
+	if [[ $cmd ]]; then
+		case $prev in
+		-o | --output)
+			_dmabufctl_complete_columns "$cmd"
+			return ;;
+		-p | --pid)
+			_pids
+			return ;;
+		-e | --exporter)
+			COMPREPLY=($(compgen -W "$(_dmabufctl_query EXPORTER | sort -u)" -- "$cur"))
+			return ;;
+		--inode)
+			COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur"))
+			return ;;
+		-f | --fd | -c | --count | --duration | --timeout)
+			return ;;
+		esac
+	fi
+	$split && return
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$(_dmabufctl_opts "$cmd")" -- "$cur"))
+		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		return
+	fi
+
+	case $cmd in
+	'')
+		COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
+	list)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur")) ;;
+	show | revoke)
+		((nargs == 0)) &&
+			COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur")) ;;
+	esac
+} &&
+	complete -F _dmabufctl dmabufctl
+
+# ex: filetype=sh

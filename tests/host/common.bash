@@ -1,0 +1,8 @@
+# Shared by the host suites: load bats helpers, find the binary and fixtures.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${DMABUFCTL:=$BATS_TEST_DIRNAME/../../src/dmabufctl}"
+: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
+FIXTURES=$SRCDIR/tests/fixtures

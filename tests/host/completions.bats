@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# The shell completions at work: bash (bash-completion's framework, the
+# function called as bash calls it), fish (complete -C) and zsh (a real
+# interactive zsh in a zpty, Tab pressed).  Commands, options, option
+# values, columns after "-o X" and "-o A,", inodes and exporters asked from
+# dmabufctl itself through the line's --sysroot, pids, directories.
+# tests/host/docs.bats checks that they offer what --help has.
+load common
+
+COMPL=$SRCDIR/completions
+
+# Lines zsh is asked about, in one zpty session (setup_file).
+ZSH_LINES=(
+	"dmabufctl sh"
+	"dmabufctl list --ex"
+	"dmabufctl --source "
+	"dmabufctl list --source=d"
+	"dmabufctl procs -o CO"
+	"dmabufctl list -o INODE,"
+	"dmabufctl list -o +FL"
+	"dmabufctl --sysroot BASIC show "
+	"dmabufctl --sysroot=BASIC list -e "
+	"dmabufctl --sysroot NAMES list "
+	"dmabufctl --sysroot BASIC trace --inode "
+	"dmabufctl --sysroot BASIC revoke -p 1 -f 3 "
+	"dmabufctl list -p "
+	"dmabufctl --sysroot CLI/"
+)
+
+# "BASIC", "NAMES", "CLI" in a line stand for the fixture directories.
+expand() {
+	local l=${1//BASIC/$FIXTURES/cli/basic}
+	l=${l//NAMES/$FIXTURES/cli/names}
+	printf '%s\n' "${l//CLI/$FIXTURES/cli}"
+}
+
+setup_file() {
+	local bindir lines=() l
+	bindir=$(cd "$(dirname "$DMABUFCTL")" && pwd)
+	for l in "${ZSH_LINES[@]}"; do
+		lines+=("$(expand "$l")")
+	done
+	zsh_driver >"$BATS_FILE_TMPDIR/drive.zsh"
+	PATH=$bindir:$PATH timeout 120 zsh -f "$BATS_FILE_TMPDIR/drive.zsh" "$COMPL" "${lines[@]}" \
+		>"$BATS_FILE_TMPDIR/zsh.out" 2>"$BATS_FILE_TMPDIR/zsh.err" ||
+		echo "zsh driver failed: $(cat "$BATS_FILE_TMPDIR/zsh.err")" >"$BATS_FILE_TMPDIR/zsh.out"
+}
+
+setup() {
+	BASIC=$FIXTURES/cli/basic
+	NAMES=$FIXTURES/cli/names
+	PATH=$(cd "$(dirname "$DMABUFCTL")" && pwd):$PATH
+}
+
+# --- driving the completions ---------------------------------------------
+
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+
+# What bash offers for the last of WORDS (an empty word completes a new one).
+bash_offers() {
+	bash -c '
+		source "$1" && source "$2" || exit 1
+		shift 2
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		# As typed: no blanks around a "=" that bash split off.
+		COMP_LINE=$1
+		for ((i = 1; i < $#; i++)); do
+			if [[ ${COMP_WORDS[i]} == = || ${COMP_WORDS[i - 1]} == = ]]; then
+				COMP_LINE+=${COMP_WORDS[i]}
+			else
+				COMP_LINE+=" ${COMP_WORDS[i]}"
+			fi
+		done
+		COMP_POINT=${#COMP_LINE}
+		_dmabufctl dmabufctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMPLETION" "$COMPL/dmabufctl.bash" "$@"
+}
+
+# What fish offers at the end of LINE.
+fish_offers() {
+	fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' "$COMPL/dmabufctl.fish" "$1" |
+		cut -f1
+}
+
+# What zsh offered at the end of LINE (asked in setup_file), each once.
+zsh_offers() {
+	awk -v l="== $1" '$0 == l { on = 1; next } /^== / { on = 0 } on && !seen[$0]++' \
+		"$BATS_FILE_TMPDIR/zsh.out"
+}
+
+# A zsh script: "zsh -f drive.zsh COMPDIR LINE..." types each LINE and Tab
+# into an interactive zsh (zpty) with compinit and completions/ in fpath,
+# and prints "== LINE" then the matches that reached compadd.
+zsh_driver() {
+	cat <<'EOF'
+zmodload zsh/zpty || exit 2
+compdir=$1; shift
+tmp=$(mktemp -d) || exit 2
+cat >$tmp/init.zsh <<INIT
+PS1='' RPS1=''
+unsetopt beep
+fpath=(${(q)compdir} \$fpath)
+autoload -Uz compinit && compinit -u -d $tmp/zcompdump
+compadd() {
+  if [[ " \$* " == *' '-[OAD]' '* ]]; then
+    builtin compadd "\$@"
+    return
+  fi
+  local -a __m
+  builtin compadd -O __m "\$@"
+  (( \$#__m )) && print -rl -- "<match>"\${^__m}
+  builtin compadd "\$@"
+}
+_test_complete() { zle complete-word; print -r -- "<done>" }
+zle -N _test_complete
+zstyle ':completion:*' menu no
+bindkey '^I' _test_complete
+print -r -- "<ready>"
+INIT
+zpty z zsh -f -i
+zpty -w z "source ${(q)tmp}/init.zsh"
+zpty -r -m z out '*<ready>*' || exit 2
+for line; do
+  print -r -- "== $line"
+  zpty -w -n z "$line"$'\t'
+  out=
+  integer n=0
+  while [[ $out != *'<done>'* ]]; do
+    if zpty -r -t z chunk; then
+      out+=$chunk
+    else
+      sleep 0.05
+      (( ++n > 400 )) && { print -u2 "no answer for: $line"; exit 2 }
+    fi
+  done
+  out=${out//$'\r'/}
+  out=${out//'<match>'/$'\n<match>'}
+  print -r -- ${(F)${(M)${(f)out}:#<match>*}#<match>}
+  zpty -w -n z $'\C-u'
+done
+zpty -d z
+rm -rf $tmp
+EOF
+}
+
+
+# Sorted, one a line: what a shell offered, and what a test expects.
+sorted() { sort | tr '\n' ' ' | sed 's/ $//'; }
+zsh_at() { zsh_offers "$(expand "$1")"; }
+
+# --- bash ------------------------------------------------------------------
+
+@test "bash: commands, and options of list" {
+	assert_equal "$(bash_offers dmabufctl '' | sorted)" 'list procs revoke show trace'
+	assert_equal "$(bash_offers dmabufctl sh | sorted)" 'show'
+	assert_equal "$(bash_offers dmabufctl list --ex | sorted)" '--exporter'
+	assert_equal "$(bash_offers dmabufctl list --no | sorted)" '--noheadings'
+	bash_offers dmabufctl list -- | grep -qx -- --list-columns || fail "no --list-columns"
+	# Options of show are not list's.
+	assert_equal "$(bash_offers dmabufctl show --ex | sorted)" ''
+}
+
+@test "bash: --source values, as --source X and --source=X" {
+	assert_equal "$(bash_offers dmabufctl --source '' | sorted)" 'bpf debugfs procfs'
+	# bash splits "--source=d" at '=' (COMP_WORDBREAKS).
+	assert_equal "$(bash_offers dmabufctl list --source = d | sorted)" 'debugfs'
+}
+
+@test "bash: -o columns after -o CO, -o INODE, and +" {
+	assert_equal "$(bash_offers dmabufctl procs -o CO | sorted)" 'COMM'
+	assert_equal "$(bash_offers dmabufctl list -o S | sorted)" 'SIZE SOURCES'
+	assert_equal "$(bash_offers dmabufctl list -o si | sorted)" 'SIZE'
+	run -0 bash_offers dmabufctl list -o INODE,
+	assert_line 'INODE,SIZE'
+	assert_line 'INODE,SOURCES'
+	refute_line 'INODE,INODE'
+	assert_equal "${#lines[@]}" 14
+	assert_equal "$(bash_offers dmabufctl list -o +NAME,FL | sorted)" '+NAME,FLAGS'
+	assert_equal "$(bash_offers dmabufctl procs --output = P | sorted)" 'PID PSS'
+}
+
+@test "bash: inodes from the tool, through the line's --sysroot" {
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" show '' | sorted)" '101 102 103'
+	assert_equal "$(bash_offers dmabufctl show --sysroot = "$BASIC" 10 | sorted)" '101 102 103'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$NAMES" list '' | sorted)" '201'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" 101 '' | sorted)" '101 102 103'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" revoke -p 1 -f 3 '' | sorted)" '101 102 103'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" trace --inode '' | sorted)" '101 102 103'
+	# show and revoke take one INODE.
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" show 101 '' | sorted)" ''
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" list -e '' | sorted)" 'system udmabuf'
+}
+
+@test "bash: pids for -p, directories for --sysroot" {
+	run -0 bash_offers dmabufctl list -p ''
+	assert_line '1'
+	refute_line --regexp '[^0-9]'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$FIXTURES/cli/" | sorted)" \
+		"$FIXTURES/cli/basic $FIXTURES/cli/names"
+}
+
+# --- fish ------------------------------------------------------------------
+
+@test "fish: commands, options of list, --source values" {
+	assert_equal "$(fish_offers 'dmabufctl sh' | sorted)" 'show'
+	assert_equal "$(fish_offers 'dmabufctl ' | sorted)" 'list procs revoke show trace'
+	assert_equal "$(fish_offers 'dmabufctl list --ex' | sorted)" '--exporter'
+	assert_equal "$(fish_offers 'dmabufctl show --ex' | sorted)" ''
+	assert_equal "$(fish_offers 'dmabufctl --source ' | sorted)" 'bpf debugfs procfs'
+	assert_equal "$(fish_offers 'dmabufctl list --source=d' | sorted)" '--source=debugfs'
+}
+
+@test "fish: -o columns after -o CO, -o INODE, and +" {
+	assert_equal "$(fish_offers 'dmabufctl procs -o CO' | sorted)" 'COMM'
+	run -0 fish_offers 'dmabufctl list -o INODE,'
+	assert_line 'INODE,SIZE'
+	refute_line 'INODE,INODE'
+	assert_equal "${#lines[@]}" 14
+	assert_equal "$(fish_offers 'dmabufctl list -o +NAME,FL' | sorted)" '+NAME,FLAGS'
+	assert_equal "$(fish_offers 'dmabufctl procs --output=P' | sorted)" '--output=PID --output=PSS'
+}
+
+@test "fish: inodes and exporters from the tool, pids, directories" {
+	assert_equal "$(fish_offers "dmabufctl --sysroot $BASIC show " | sorted)" '101 102 103'
+	assert_equal "$(fish_offers "dmabufctl --sysroot $NAMES list " | sorted)" '201'
+	assert_equal "$(fish_offers "dmabufctl --sysroot=$BASIC trace --inode " | sorted)" '101 102 103'
+	assert_equal "$(fish_offers "dmabufctl --sysroot $BASIC show 101 " | sorted)" ''
+	assert_equal "$(fish_offers "dmabufctl --sysroot $BASIC list -e " | sorted)" 'system udmabuf'
+	run -0 fish_offers 'dmabufctl procs -p '
+	assert_line '1'
+	refute_line --regexp '[^0-9]'
+	assert_equal "$(fish_offers "dmabufctl --sysroot $FIXTURES/cli/" | sorted)" \
+		"$FIXTURES/cli/basic/ $FIXTURES/cli/names/"
+}
+
+# --- zsh -------------------------------------------------------------------
+
+@test "zsh: the file loads under compinit and binds dmabufctl" {
+	run -0 --separate-stderr zsh -n "$COMPL/_dmabufctl"
+	assert_equal "$stderr" ''
+	# compinit binds it; autoload +X parses it now rather than on first Tab.
+	run -0 --separate-stderr zsh -f -c "fpath=('$COMPL' \$fpath)
+		autoload -Uz compinit && compinit -u -d '$BATS_TEST_TMPDIR/dump' &&
+		print -r -- \$_comps[dmabufctl] && autoload -Uz +X _dmabufctl"
+	assert_output '_dmabufctl'
+	assert_equal "$stderr" ''
+	# The driver itself ran.
+	run -0 cat "$BATS_FILE_TMPDIR/zsh.out"
+	refute_output --partial 'driver failed'
+}
+
+@test "zsh: commands, options, --source values" {
+	assert_equal "$(zsh_at 'dmabufctl sh' | sorted)" 'show'
+	assert_equal "$(zsh_at 'dmabufctl list --ex' | sorted)" '--exporter'
+	assert_equal "$(zsh_at 'dmabufctl --source ' | sorted)" 'bpf debugfs procfs'
+	assert_equal "$(zsh_at 'dmabufctl list --source=d' | sorted)" 'debugfs'
+}
+
+@test "zsh: -o columns after -o CO, -o INODE, and +" {
+	assert_equal "$(zsh_at 'dmabufctl procs -o CO' | sorted)" 'COMM'
+	run -0 zsh_at 'dmabufctl list -o INODE,'
+	assert_line 'SIZE'
+	refute_line 'INODE'
+	assert_equal "${#lines[@]}" 14
+	assert_equal "$(zsh_at 'dmabufctl list -o +FL' | sorted)" 'FLAGS'
+}
+
+@test "zsh: inodes and exporters from the tool, pids, directories" {
+	assert_equal "$(zsh_at 'dmabufctl --sysroot BASIC show ' | sorted)" '101 102 103'
+	assert_equal "$(zsh_at 'dmabufctl --sysroot NAMES list ' | sorted)" '201'
+	assert_equal "$(zsh_at 'dmabufctl --sysroot BASIC trace --inode ' | sorted)" '101 102 103'
+	assert_equal "$(zsh_at 'dmabufctl --sysroot BASIC revoke -p 1 -f 3 ' | sorted)" '101 102 103'
+	assert_equal "$(zsh_at 'dmabufctl --sysroot=BASIC list -e ' | sorted)" 'system udmabuf'
+	# zsh's _pids offers the processes of the terminal (ps without options).
+	run -0 zsh_at 'dmabufctl list -p '
+	[[ ${#lines[@]} -ge 1 ]] || fail "no pids offered"
+	refute_line --regexp '[^0-9]'
+	assert_equal "$(zsh_at 'dmabufctl --sysroot CLI/' | sorted)" 'basic names'
+}
