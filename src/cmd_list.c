@@ -254,7 +254,6 @@ int cmd_list(int argc, char **argv)
 	int ret, missing = 0;
 	size_t i;
 
-	argv[0] = (char *)"dmabufctl list";
 	argp_parse(&list_argp, argc, argv, 0, NULL, &a);
 
 	if (oopts.list_columns) {

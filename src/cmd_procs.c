@@ -156,7 +156,6 @@ int cmd_procs(int argc, char **argv)
 	size_t nr = 0;
 	int ret;
 
-	argv[0] = (char *)"dmabufctl procs";
 	argp_parse(&procs_argp, argc, argv, 0, NULL, &pid);
 
 	if (oopts.list_columns)

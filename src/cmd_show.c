@@ -192,7 +192,6 @@ int cmd_show(int argc, char **argv)
 	struct json_object *obj;
 	int ret;
 
-	argv[0] = (char *)"dmabufctl show";
 	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
 
 	ret = cmd_scan(&set);

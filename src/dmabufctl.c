@@ -148,8 +148,10 @@ int main(int argc, char **argv)
 	}
 
 	w = first_word(argc, argv);
-	if (w == argc || is_number(argv[w]))
+	if (w == argc || is_number(argv[w])) {
+		argv[0] = (char *)"dmabufctl list";
 		return cmd_list(argc, argv);
+	}
 
 	cmd = find_cmd(argv[w]);
 	if (!cmd) {
@@ -165,5 +167,7 @@ int main(int argc, char **argv)
 		argv[i] = argv[i - 1];
 		argv[i - 1] = t;
 	}
+	/* argp names the program after argv[0] in usage and error lines. */
+	argv[1] = xasprintf("dmabufctl %s", cmd->name);
 	return cmd->func(argc - 1, argv + 1);
 }

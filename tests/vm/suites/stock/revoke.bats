@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# revoke on Debian's stock kernels (trixie, sid): no DMA_BUF_IOCTL_REVOKE.
+# The tool must say so, with its own status, and leave the buffer alone.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
+: "${DMABUFCTL:=$SRCDIR/src/dmabufctl}"
+: "${TESTS_HELPERS:=$SRCDIR/tests/helpers}"
+
+# mkbufs SPEC...: start it, keep its report lines in MK_LINES.
+mk_start() {
+	coproc MK { exec "$TESTS_HELPERS/mkbufs" "$@" 2>"$BATS_TEST_TMPDIR/mkbufs.err"; }
+	MK_LINES=()
+	local line
+	while read -r -t 30 line <&"${MK[0]}"; do
+		[ "$line" = ready ] && return 0
+		MK_LINES+=("$line")
+	done
+	fail "mkbufs did not start: $(cat "$BATS_TEST_TMPDIR/mkbufs.err")"
+}
+
+# mk_cmd LINE: one command, its one-line answer in MK_REPLY.
+mk_cmd() {
+	echo "$1" >&"${MK[1]}"
+	read -r -t 30 MK_REPLY <&"${MK[0]}" || fail "mkbufs did not answer '$1'"
+}
+
+# field NAME LINE: the value of NAME= in a report line.
+field() {
+	local f
+	for f in $2; do
+		[ "${f%%=*}" = "$1" ] && { echo "${f#*=}"; return 0; }
+	done
+	return 1
+}
+
+teardown() {
+	if [ -n "${MK_PID:-}" ]; then
+		echo quit >&"${MK[1]}" || true
+		wait "$MK_PID" || true
+	fi
+}
+
+# The buffer still works and carries no revoked mark.
+assert_untouched() {	# INODE PID FD
+	mk_cmd "touch $1"
+	assert_equal "$MK_REPLY" "ok pages=16"
+	mk_cmd "mmap $1"
+	assert_equal "$MK_REPLY" "ok maps=2"
+	run grep -c '^revoked:' "/proc/$2/fdinfo/$3"
+	assert_output 0
+	run grep '^exp_name:' "/proc/$2/fdinfo/$3"
+	assert_output $'exp_name:\tudmabuf'
+}
+
+@test "revoke on a stock kernel: no ioctl, EXIT_UNSUPPORTED, buffer untouched" {
+	mk_start udmabuf:64K,map
+	local ino pid fd
+	ino=$(field inode "${MK_LINES[0]}")
+	pid=$(field pid "${MK_LINES[0]}")
+	fd=$(field fds "${MK_LINES[0]}")
+
+	run --separate-stderr "$DMABUFCTL" revoke -y "$ino" </dev/null
+	assert_equal "$status" 3
+	assert_equal "$stderr" "dmabufctl: dma-buf $ino: revoke: this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)
+dmabufctl: hint: needs a kernel with the dma-buf revoke series, see tests/kernel/README.md"
+	assert_equal "$output" ""
+	assert_untouched "$ino" "$pid" "$fd"
+}
+
+@test "revoke -J on a stock kernel: the error as one object" {
+	mk_start udmabuf:64K,map
+	local ino pid fd
+	ino=$(field inode "${MK_LINES[0]}")
+	pid=$(field pid "${MK_LINES[0]}")
+	fd=$(field fds "${MK_LINES[0]}")
+
+	run --separate-stderr "$DMABUFCTL" revoke -J -y "$ino" </dev/null
+	assert_equal "$status" 3
+	run jq -c . <<<"$output"
+	assert_output "{\"inode\":$ino,\"size\":65536,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$pid,\"comm\":\"mkbufs\",\"fd\":$fd,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"error\",\"status\":3,\"errno\":\"ENOTTY\",\"message\":\"this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null}"
+	assert_untouched "$ino" "$pid" "$fd"
+}
+
+@test "revoke of a buffer held only by a mapping: EXIT_NOFD" {
+	mk_start udmabuf:64K,maponly
+	local ino pid
+	ino=$(field inode "${MK_LINES[0]}")
+	pid=$(field pid "${MK_LINES[0]}")
+
+	run --separate-stderr "$DMABUFCTL" revoke -y "$ino" </dev/null
+	assert_equal "$status" 9
+	assert_equal "$stderr" "dmabufctl: dma-buf $ino: revoke: no process holds it by fd, only by mappings: mkbufs[$pid]
+dmabufctl: hint: revoke needs an fd to duplicate; mappings and kernel references cannot be duplicated"
+	mk_cmd "touch $ino"
+	assert_equal "$MK_REPLY" "ok pages=16"
+}
