@@ -1,0 +1,416 @@
+#!/usr/bin/env bats
+# list, show and procs on real buffers of a real kernel.  mkbufs makes
+# dma-bufs in every shape; each test checks dmabufctl against what mkbufs
+# says it made and against the kernel's own debugfs bufinfo.  Runs in the
+# guest (tests/vm/check-kernel) as root, on the stock and the test kernel.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
+: "${BUILDDIR:=$SRCDIR}"
+: "${DMABUFCTL:=$BUILDDIR/src/dmabufctl}"
+: "${TESTS_HELPERS:=$BUILDDIR/tests/helpers}"
+
+BUFINFO=/sys/kernel/debug/dma_buf/bufinfo
+# One of each shape, and many small ones: about 50 buffers in all.
+NAME_UTF8='frame buffer ✓'
+SPECS=(
+	'udmabuf:64K'
+	"udmabuf:1M:$NAME_UTF8"
+	'heap:256K:camera,dup=2,map'
+	'udmabuf:128K:shared,fork'
+	'udmabuf:32K:passed,scm'
+	'udmabuf:16K:maponly,maponly'
+	'udmabuf:8K:small,many=40'
+)
+
+# ---- long-lived helpers driven through a fifo -------------------------
+
+# start_helper DIR NAME CMD...: run CMD with stdin on a fifo that stays
+# open, stdout in DIR/NAME.out; wait for its "ready" line.
+start_helper() {
+	local dir=$1 name=$2 i
+	shift 2
+	mkfifo "$dir/$name.in"
+	"$@" <"$dir/$name.in" >"$dir/$name.out" 2>"$dir/$name.err" 3>&- &
+	echo $! >"$dir/$name.pid"
+	sleep 100000 >"$dir/$name.in" 3>&- &
+	echo $! >"$dir/$name.hold"
+	for ((i = 0; i < 1200; i++)); do
+		grep -qx ready "$dir/$name.out" && return 0
+		if ! kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null; then
+			echo "$name exited before ready: $(cat "$dir/$name.err")" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "$name not ready after 120 s: $(cat "$dir/$name.err")" >&2
+	return 1
+}
+
+# tell_helper DIR NAME COMMAND: send one command, print its reply line.
+tell_helper() {
+	local dir=$1 name=$2 n i
+	n=$(wc -l <"$dir/$name.out")
+	echo "$3" >"$dir/$name.in"
+	for ((i = 0; i < 600; i++)); do
+		if [ "$(wc -l <"$dir/$name.out")" -gt "$n" ]; then
+			tail -n +"$((n + 1))" "$dir/$name.out" | head -n 1
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "$name: no reply to '$3'" >&2
+	return 1
+}
+
+stop_helper() {
+	local dir=$1 name=$2 pid i
+	[ -f "$dir/$name.pid" ] || return 0
+	pid=$(cat "$dir/$name.pid")
+	echo quit >"$dir/$name.in" 2>/dev/null || true
+	kill "$(cat "$dir/$name.hold")" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$dir/$name.pid"
+}
+
+# ---- what mkbufs made, as JSON ----------------------------------------
+
+# mkbufs prints "inode= size= exporter= name= kind= pid= role= fds= maps="
+# per holder, names escaped as \xHH.  Writes DIR/made.json: a list of
+# {inode, size, exporter, name, processes: [{pid, fds, mappings}]}, as
+# list -J should report them.
+made_json() {
+	local dir=$1 line kv kvs k v inode size exporter name pid role fds maps
+	: >"$dir/made.tsv"
+	while read -r line; do
+		[ "$line" = ready ] && break
+		read -r -a kvs <<<"$line"
+		for kv in "${kvs[@]}"; do
+			k=${kv%%=*} v=${kv#*=}
+			case $k in
+			inode) inode=$v ;; size) size=$v ;; exporter) exporter=$v ;;
+			name) name=$(printf '%b' "$v") ;; pid) pid=$v ;; role) role=$v ;;
+			fds) fds=$v ;; maps) maps=$v ;;
+			esac
+		done
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$inode" "$size" \
+			"$exporter" "$name" "$pid" "$role" "$fds" "$maps" >>"$dir/made.tsv"
+	done <"$dir/mkbufs.out"
+	jq -R -s '
+		split("\n") | map(select(length > 0) | split("\t") | {
+			inode: (.[0] | tonumber), size: (.[1] | tonumber),
+			exporter: .[2], name: (if .[3] == "" then null else .[3] end),
+			pid: (.[4] | tonumber), role: .[5],
+			fds: (if .[6] == "-" then [] else .[6] | split(",") | map(tonumber) end),
+			mappings: (.[7] | tonumber)})
+		| group_by(.inode) | map({
+			inode: .[0].inode, size: .[0].size, exporter: .[0].exporter,
+			name: .[0].name,
+			processes: (sort_by(.pid) | map({pid, fds, mappings}))})
+	' "$dir/made.tsv" >"$dir/made.json"
+}
+
+# made QUERY: jq over what mkbufs made.
+made() { jq -r "$@" "$BATS_FILE_TMPDIR/made.json"; }
+# listed QUERY: jq over the list -J taken in setup_file.
+listed() { jq -r "$@" "$BATS_FILE_TMPDIR/list.json"; }
+# inode_named NAME: the first buffer with that name ("" for none)
+inode_named() { made --arg n "$1" 'map(select((.name // "") == $n)) | .[0].inode'; }
+
+# bufinfo rows as TSV: inode size exporter count name
+bufinfo_rows() {
+	awk -F'\t' '/^[0-9]+\t[0-9a-f]+\t[0-9a-f]+\t[0-9]+\t/ {
+		printf "%d\t%d\t%s\t%d\t%s\n", $6, $1, $5, $4, $7 }' "$BUFINFO"
+}
+
+setup_file() {
+	local d=$BATS_FILE_TMPDIR
+	[ "$(id -u)" = 0 ] || { echo "needs root (run in the guest)" >&2; return 1; }
+	[ -r "$BUFINFO" ] || { echo "$BUFINFO not readable" >&2; return 1; }
+	start_helper "$d" mkbufs "$TESTS_HELPERS/mkbufs" "${SPECS[@]}"
+	made_json "$d"
+	cp "$BUFINFO" "$d/bufinfo.before"
+	"$DMABUFCTL" list -J >"$d/list.json" 2>"$d/list.err"
+	"$DMABUFCTL" procs -J >"$d/procs.json" 2>"$d/procs.err"
+	cp "$BUFINFO" "$d/bufinfo.after"
+}
+
+teardown_file() {
+	stop_helper "$BATS_FILE_TMPDIR" mkbufs
+}
+
+teardown() {
+	[ -z "${BATS_TEST_TMPDIR:-}" ] && return 0
+	stop_helper "$BATS_TEST_TMPDIR" vgem
+	stop_helper "$BATS_TEST_TMPDIR" nobody
+	chmod 0600 /dev/udmabuf 2>/dev/null || true
+}
+
+# ---- list -J against mkbufs ---------------------------------------------
+
+@test "mkbufs made every shape (the test's own premise)" {
+	run made 'length'
+	assert_output 46
+	run made '[.[] | select(.processes | length == 2)] | length'
+	assert_output 1
+	run made '[.[] | select(.exporter == "system")] | length'
+	assert_output 1
+	# the snapshot was taken on a quiet system
+	run diff "$BATS_FILE_TMPDIR/bufinfo.before" "$BATS_FILE_TMPDIR/bufinfo.after"
+	assert_success
+}
+
+@test "list -J: every buffer mkbufs made, with its inode, size, exporter, name, holders, fds and mappings" {
+	jq -S . "$BATS_FILE_TMPDIR/made.json" >"$BATS_TEST_TMPDIR/want"
+	jq -S --slurpfile made "$BATS_FILE_TMPDIR/made.json" '
+		[$made[0][].inode] as $ours
+		| [.dmabufs[] | select(.inode as $i | $ours | index($i))
+		   | {inode, size, exporter, name,
+		      processes: [.processes[] | {pid, fds, mappings}]}]
+	' "$BATS_FILE_TMPDIR/list.json" >"$BATS_TEST_TMPDIR/got"
+	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	assert_success
+	run listed '[.dmabufs[].processes[].comm] | unique | join(" ")'
+	assert_output mkbufs
+}
+
+@test "list -J: a name with spaces and UTF-8 comes back byte for byte" {
+	ino=$(inode_named "$NAME_UTF8")
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .name'
+	assert_output "$NAME_UTF8"
+	run listed --argjson i "$(inode_named "")" '.dmabufs[] | select(.inode == $i) | .name'
+	assert_output null
+}
+
+@test "list -J: dup'd fds are one buffer with every fd number on its holder" {
+	ino=$(inode_named camera)
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) |
+		"\(.exporter) \(.processes | length) \(.processes[0].fds | length) \(.processes[0].mappings)"'
+	assert_output "system 1 3 1"
+	run made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].fds | join(",")'
+	want=$output
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .processes[0].fds | join(",")'
+	assert_output "$want"
+}
+
+@test "list -J: a buffer shared by fork has both processes as holders, same fd" {
+	ino=$(inode_named shared)
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) |
+		[.processes[] | "\(.pid):\(.fds | join(","))"] | join(" ")'
+	want=$(made --argjson i "$ino" '.[] | select(.inode == $i) |
+		[.processes[] | "\(.pid):\(.fds | join(","))"] | join(" ")')
+	assert_output "$want"
+	[ "$(wc -w <<<"$output")" = 2 ]
+}
+
+@test "list -J: a buffer passed by SCM_RIGHTS and closed by the sender is held by the receiver only" {
+	ino=$(inode_named passed)
+	receiver=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].pid')
+	sender=$(sed -n 's/.* pid=\([0-9]*\) role=main .*/\1/p' "$BATS_FILE_TMPDIR/mkbufs.out" | head -n 1)
+	[ -n "$receiver" ] && [ -n "$sender" ] && [ "$receiver" != "$sender" ]
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | [.processes[].pid] | join(" ")'
+	assert_output "$receiver"
+}
+
+@test "list -J: a buffer held only by a mapping has a holder with no fd and one mapping" {
+	ino=$(inode_named maponly)
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) |
+		[.processes[] | "\(.pid) fds=\(.fds | length) maps=\(.mappings)"] | join(";")'
+	pid=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].pid')
+	assert_output "$pid fds=0 maps=1"
+}
+
+@test "list -J: all 40 small buffers are listed, each once" {
+	run listed '[.dmabufs[] | select(.name == "small") | .inode] | length'
+	assert_output 40
+	run listed '[.dmabufs[].inode] | length == (unique | length)'
+	assert_output true
+}
+
+# ---- list -J against the kernel's bufinfo -------------------------------
+
+@test "list -J: every buffer in debugfs bufinfo, with the same size, exporter, name and refcount" {
+	bufinfo_rows >"$BATS_TEST_TMPDIR/rows"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/rows")" -ge 46 ]
+	jq -R -s -S 'split("\n") | map(select(length > 0) | split("\t") |
+		{inode: (.[0] | tonumber), size: (.[1] | tonumber), exporter: .[2],
+		 refcount: (.[3] | tonumber),
+		 name: (if .[4] == "<none>" then null else .[4] end)}) | sort_by(.inode)' \
+		"$BATS_TEST_TMPDIR/rows" >"$BATS_TEST_TMPDIR/want"
+	listed -S '.dmabufs | map({inode, size, exporter, refcount, name}) | sort_by(.inode)' \
+		>"$BATS_TEST_TMPDIR/got"
+	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	assert_success
+}
+
+@test "list -J: totals match bufinfo's 'Total N objects, N bytes'" {
+	read -r objects bytes < <(sed -n 's/^Total \([0-9]*\) objects, \([0-9]*\) bytes$/\1 \2/p' "$BUFINFO")
+	[ -n "$bytes" ]
+	run listed '"\(.totals.buffers) \(.totals.bytes)"'
+	assert_output "$objects $bytes"
+	run listed '[.dmabufs[].size] | add'
+	assert_output "$bytes"
+}
+
+@test "list -J: no warnings as root; procfs was used" {
+	run listed '.warnings | length'
+	assert_output 0
+	run listed '.sources | index("procfs") != null'
+	assert_output true
+}
+
+# ---- table output and filters --------------------------------------------
+
+@test "list: the table shows human sizes, -b exact bytes" {
+	big=$(inode_named "$NAME_UTF8")
+	small=$(inode_named small)
+	run --separate-stderr "$DMABUFCTL" list
+	assert_success
+	assert_line --index 0 --regexp '^ *INODE +SIZE +EXPORTER +NAME'
+	run awk -v i="$big" '$1 == i { print $2 }' <<<"$output"
+	assert_output 1M
+	run --separate-stderr "$DMABUFCTL" list
+	run awk -v i="$small" '$1 == i { print $2, $3, $4 }' <<<"$output"
+	assert_output "8K udmabuf small"
+	run --separate-stderr "$DMABUFCTL" list -b
+	assert_success
+	run awk -v i="$big" '$1 == i { print $2 }' <<<"$output"
+	assert_output 1048576
+}
+
+@test "list -p PID: only the buffers that process holds" {
+	ino=$(inode_named shared)
+	child=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[1].pid')
+	run --separate-stderr "$DMABUFCTL" list -J -p "$child"
+	assert_success
+	run jq -r '[.dmabufs[].inode] | join(" ")' <<<"$output"
+	assert_output "$ino"
+	# the main process: everything but what only the SCM receiver holds
+	main=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].pid')
+	want=$(made --argjson p "$main" '[.[] | select(any(.processes[]; .pid == $p)) | .inode] | sort | join(" ")')
+	run --separate-stderr "$DMABUFCTL" list -J -p "$main"
+	assert_success
+	run jq -r '[.dmabufs[].inode] | sort | join(" ")' <<<"$output"
+	assert_output "$want"
+	[ "$(wc -w <<<"$output")" = 45 ]
+}
+
+# ---- show ------------------------------------------------------------------
+
+@test "show INODE -J: the mapped, dup'd heap buffer in full" {
+	ino=$(inode_named camera)
+	run --separate-stderr "$DMABUFCTL" show "$ino" -J
+	assert_success
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/show.json"
+	run jq -r '"\(.inode) \(.size) \(.exporter) \(.name) \(.refcount)"' "$BATS_TEST_TMPDIR/show.json"
+	assert_output "$ino 262144 system camera 4"
+	pid=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].pid')
+	fds=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].fds | join(",")')
+	run jq -r '.processes[] | "\(.pid) \(.fds | join(",")) \(.mappings) \(.maps | length)"' \
+		"$BATS_TEST_TMPDIR/show.json"
+	assert_output "$pid $fds 1 1"
+	# the mapping is the one in the holder's maps, address for address
+	run jq -r '.processes[0].maps[0] | "\(.start | ltrimstr("0x"))-\(.end | ltrimstr("0x")) \(.perms)"' \
+		"$BATS_TEST_TMPDIR/show.json"
+	want=$(awk -v i="$ino" '$5 == i && $6 ~ /^\/dmabuf:/ { print $1, $2 }' "/proc/$pid/maps")
+	assert_output "$want"
+	run jq -r '.processes[0].maps[0] | "\(.start) \(.end) \(.offset)"' "$BATS_TEST_TMPDIR/show.json"
+	read -r start end offset <<<"$output"
+	[ "$((end - start))" = 262144 ]
+	[ "$offset" = 0 ]
+}
+
+@test "show INODE (text) and show of an unknown inode" {
+	ino=$(inode_named maponly)
+	run --separate-stderr "$DMABUFCTL" show "$ino"
+	assert_success
+	assert_line --regexp '^exporter +udmabuf$'
+	assert_line --regexp '^name +maponly$'
+	assert_line --partial '16K'
+	run --separate-stderr "$DMABUFCTL" show 999999999
+	assert_failure
+	[ -n "$stderr" ]
+}
+
+# ---- procs -----------------------------------------------------------------
+
+@test "procs -J: buffers, RSS and PSS per process; forked sharing halves PSS" {
+	# what procs should say, from mkbufs alone: rss = sum of sizes,
+	# pss = sum of size / holders
+	made -S '[.[] | .size as $s | (.processes | length) as $n | .processes[] |
+		{pid, size: $s, share: ($s / $n)}] | group_by(.pid) |
+		map({pid: .[0].pid, buffers: length, rss: (map(.size) | add),
+		     pss: (map(.share) | add)}) | sort_by(.pid)' >"$BATS_TEST_TMPDIR/want"
+	jq -S '[.processes[] | {pid, buffers, rss, pss}] | sort_by(.pid)' \
+		"$BATS_FILE_TMPDIR/procs.json" >"$BATS_TEST_TMPDIR/got"
+	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	assert_success
+	ino=$(inode_named shared)
+	child=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[1].pid')
+	run jq -r --argjson p "$child" '.processes[] | select(.pid == $p) | "\(.buffers) \(.rss) \(.pss)"' \
+		"$BATS_FILE_TMPDIR/procs.json"
+	assert_output "1 131072 65536"
+}
+
+@test "procs: bytes held by no process (imported into vgem, fd closed) on their own row" {
+	modprobe -q vgem || true	# built in on the test kernel
+	d=$BATS_TEST_TMPDIR
+	start_helper "$d" vgem "$TESTS_HELPERS/dmabuf-vgem" --size 64K
+	ino=$(sed -n 's/^inode=\([0-9]*\) .*/\1/p' "$d/vgem.out")
+	device=$(sed -n 's/.* device=\([^ ]*\) .*/\1/p' "$d/vgem.out")
+	[ -n "$ino" ] && [ -n "$device" ]
+	run tell_helper "$d" vgem close
+	assert_output ok
+	run --separate-stderr "$DMABUFCTL" list -J
+	assert_success
+	printf '%s\n' "$output" >"$d/list.json"
+	run jq -r --argjson i "$ino" '.dmabufs[] | select(.inode == $i) |
+		"\(.size) \(.processes | length) \(.attachments | length) \(.refcount)"' "$d/list.json"
+	read -r size holders attached refcount <<<"$output"
+	[ "$size $holders $attached" = "65536 0 1" ]
+	run jq -r --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .attachments[0] | tostring' "$d/list.json"
+	assert_output --partial "\"$device\""
+	run --separate-stderr "$DMABUFCTL" procs -J
+	assert_success
+	run jq -r '"\(.unattributed.buffers) \(.unattributed.bytes)"' <<<"$output"
+	assert_output "1 65536"
+	run --separate-stderr "$DMABUFCTL" procs
+	assert_success
+	assert_line --regexp '^ +- +\(no process\) +1 +64K( |$)'
+	# the kernel agrees: still there, attached, the same file refcount
+	run awk -F'\t' -v i="$ino" '($6 + 0) == i { print $1 + 0, $4 + 0 }' "$BUFINFO"
+	assert_output "65536 $refcount"
+}
+
+# ---- without root --------------------------------------------------------
+
+@test "list as nobody: lists what it can read, warns how many processes it could not, exit 0" {
+	d=$BATS_TEST_TMPDIR
+	chmod 0666 /dev/udmabuf
+	start_helper "$d" nobody setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$TESTS_HELPERS/mkbufs" 'udmabuf:12K:nobodys'
+	pid=$(sed -n 's/.* pid=\([0-9]*\) role=main .*/\1/p' "$d/nobody.out")
+	ino=$(sed -n 's/^inode=\([0-9]*\) .*/\1/p' "$d/nobody.out")
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$DMABUFCTL" list -J
+	assert_success
+	printf '%s\n' "$output" >"$d/list.json"
+	# exactly nobody's buffer: root's are unreadable
+	run jq -r '.dmabufs[] | "\(.inode) \(.size) \(.name) \(.processes[0].pid)"' "$d/list.json"
+	assert_output "$ino 12288 nobodys $pid"
+	run jq -r '.warnings[]' "$d/list.json"
+	assert_line --regexp '^[1-9][0-9]* processes could not be read'
+	n=$(grep -o '^[0-9]* processes could not be read' <<<"$output" | grep -o '^[0-9]*')
+	# at least root's mkbufs, its two children and PID 1
+	[ "$n" -ge 4 ]
+	[[ "$stderr" == *"processes could not be read"* ]]
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$DMABUFCTL" list
+	assert_success
+	assert_line --regexp "^ *$ino +12K +udmabuf +nobodys "
+}
