@@ -271,7 +271,7 @@ int cmd_list(int argc, char **argv)
 		if (ret)
 			goto cleanup;
 	}
-	ret = cmd_scan(&set);
+	ret = cmd_scan(&set, false);
 	if (ret)
 		goto cleanup;
 

@@ -170,7 +170,7 @@ int cmd_procs(int argc, char **argv)
 		if (ret)
 			goto cleanup;
 	}
-	ret = cmd_scan(&set);
+	ret = cmd_scan(&set, false);
 	if (ret)
 		goto cleanup;
 	out_warnings(set);

@@ -712,7 +712,7 @@ static int revoke_run(struct outcome *o, double t0)
 	char size[24];
 	int dup = -1, ret;
 
-	ret = cmd_scan(&set);
+	ret = cmd_scan(&set, false);
 	if (ret) {
 		/* cmd_scan() said why */
 		o->status = ret;

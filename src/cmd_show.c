@@ -109,7 +109,7 @@ static void print_fences(const struct dmabuf *buf)
 {
 	size_t i;
 
-	if (!(buf->sources & ((1u << DMABUF_SRC_DEBUGFS) | (1u << DMABUF_SRC_BPF)))) {
+	if (!buf->fences_known) {
 		field("fences", "unknown (needs debugfs)");
 		return;
 	}
@@ -194,7 +194,7 @@ int cmd_show(int argc, char **argv)
 
 	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
 
-	ret = cmd_scan(&set);
+	ret = cmd_scan(&set, true);
 	if (ret)
 		goto cleanup;
 	out_warnings(set);

@@ -58,6 +58,7 @@ struct dmabuf {
 	bool attachments_known;	/* only debugfs and BPF know attachments */
 	struct dmabuf_attachment *attachments;
 	size_t nr_attachments;
+	bool fences_known;	/* only debugfs reports fences */
 	char **fences;		/* one human-readable line each (debugfs) */
 	size_t nr_fences;
 	struct dmabuf_holder *holders;	/* sorted by pid */

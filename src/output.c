@@ -262,11 +262,6 @@ static struct json_object *json_attachment(const struct dmabuf_attachment *a)
 }
 
 /* Only debugfs (and the BPF iterator) see fences; elsewhere they are unknown. */
-static bool fences_known(const struct dmabuf *buf)
-{
-	return buf->sources & ((1u << DMABUF_SRC_DEBUGFS) | (1u << DMABUF_SRC_BPF));
-}
-
 struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 {
 	struct json_object *obj = json_object_new_object();
@@ -298,7 +293,7 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 
 	if (detail) {
 		arr = NULL;
-		if (fences_known(buf)) {
+		if (buf->fences_known) {
 			arr = json_object_new_array();
 			for (i = 0; i < buf->nr_fences; i++)
 				json_object_array_add(arr, out_json_str(buf->fences[i]));
@@ -641,9 +636,9 @@ static void skipped_sources(const struct dmabuf_set *set)
 	}
 }
 
-int cmd_scan(struct dmabuf_set **setp)
+int cmd_scan(struct dmabuf_set **setp, bool detail)
 {
-	struct scan_opts so = { gopts.sysroot, gopts.source, 0 };
+	struct scan_opts so = { gopts.sysroot, gopts.source, 0, detail };
 	struct dmabuf_set *set;
 	struct stat st;
 	int src, ret;

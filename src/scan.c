@@ -74,11 +74,12 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts)
 			goto out;
 	}
 
-	if (want(opts, "debugfs") && !listed) {
+	/* After a full BPF listing debugfs adds only fences: read it for show. */
+	if (want(opts, "debugfs") && (!listed || opts->detail)) {
 		ret = source_debugfs_scan(set, opts);
 		if (ret && opts->only)
 			goto out;
-		if (ret)
+		if (ret && !listed)
 			warn_skipped(set, DMABUF_SRC_DEBUGFS);
 	}
 

@@ -15,6 +15,7 @@ struct scan_opts {
 	const char *sysroot;	/* NULL: live system */
 	const char *only;	/* NULL, "bpf", "debugfs" or "procfs" */
 	pid_t pid;		/* 0: all processes */
+	bool detail;		/* show: also read debugfs after BPF, for fences */
 };
 
 /* Run the sources in priority order, then dmabuf_set_finish().  Returns 0, or

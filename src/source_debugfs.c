@@ -256,6 +256,7 @@ static void parse_line(struct parser *p, char *line)
 	if (!parse_row(line, &r))
 		return;
 	p->cur = dmabuf_get(p->set, r.ino, DMABUF_SRC_DEBUGFS);
+	p->cur->fences_known = true;
 	p->rows++;
 	dmabuf_set_size(p->cur, DMABUF_SRC_DEBUGFS, r.size);
 	dmabuf_set_flags(p->cur, DMABUF_SRC_DEBUGFS, (unsigned int)r.flags,
