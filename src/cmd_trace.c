@@ -1,11 +1,497 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* STUB: being written. */
+/*
+ * dmabufctl trace: live dma-buf events (export, release, mmap, attach,
+ * detach, map, unmap, invalidate, importer callbacks) and, for every
+ * invalidate, one confirmation per attachment: did its callback run, did the
+ * importer unmap within --timeout.  BPF; see trace_bpf.h and trace.bpf.c.
+ *
+ * -J writes JSON Lines.  The first line, {"event": "start", ...}, comes once
+ * every probe is attached: scripts start their workload after reading it.
+ */
 #include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "dmabufctl.h"
+#include "output.h"
 #include "util.h"
+#ifdef HAVE_BPF
+#include "trace_bpf.h"
+#endif
+
+struct trace_args {
+	uint64_t inode;
+	pid_t pid;
+	const char *exporter;
+	double duration;	/* 0: until Ctrl-C */
+	double timeout;
+	int count;		/* 0: unlimited */
+	bool kprobes;
+};
+
+/* Exporter names are compared as BPF records them: 31 bytes (trace.h). */
+#define EXPORTER_LEN 32
+
+enum { OPT_INODE = 0x300, OPT_EXPORTER, OPT_PID, OPT_DURATION, OPT_TIMEOUT, OPT_KPROBES };
+
+static const struct argp_option options[] = {
+	{ "inode", OPT_INODE, "INODE", 0, "Only this buffer (filtered in the kernel)", 0 },
+	{ "exporter", OPT_EXPORTER, "NAME", 0, "Only buffers of this exporter (udmabuf, system, ...)", 0 },
+	{ "pid", OPT_PID, "PID", 0, "Only events caused by this process", 0 },
+	{ "duration", OPT_DURATION, "TIME", 0, "Stop after TIME (5, 2.5s, 500ms, 1m)", 0 },
+	{ "count", 'c', "N", 0, "Stop after N events", 0 },
+	{ "timeout", OPT_TIMEOUT, "TIME", 0,
+	  "How long importers get to react to an invalidate (default 3s)", 0 },
+	{ "kprobes", OPT_KPROBES, NULL, 0, "Use kprobes even where fentry works", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct trace_args *a = state->input;
+
+	switch (key) {
+	case OPT_INODE:
+		if (parse_u64(arg, &a->inode) || !a->inode)
+			argp_error(state, "--inode: '%s': not an inode number", arg);
+		break;
+	case OPT_EXPORTER:
+		if (!*arg)
+			argp_error(state, "--exporter: empty name");
+		if (strlen(arg) >= EXPORTER_LEN)
+			argp_error(state, "--exporter: '%s': longer than %d bytes", arg,
+				   EXPORTER_LEN - 1);
+		a->exporter = arg;
+		break;
+	case OPT_PID:
+		if (parse_pid(arg, &a->pid))
+			argp_error(state, "--pid: '%s': not a process id", arg);
+		break;
+	case OPT_DURATION:
+		if (parse_duration(arg, &a->duration))
+			argp_error(state, "--duration: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
+		break;
+	case 'c':
+		if (parse_int(arg, 1, 1 << 30, &a->count))
+			argp_error(state, "--count: '%s': not a number from 1", arg);
+		break;
+	case OPT_TIMEOUT:
+		if (parse_duration(arg, &a->timeout))
+			argp_error(state, "--timeout: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
+		break;
+	case OPT_KPROBES:
+		a->kprobes = true;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "'%s': unexpected argument (use --inode)", arg);
+		break;
+	case ARGP_KEY_END:
+		if (gopts.sysroot)
+			argp_error(state, "--sysroot: trace watches the running kernel");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &output_json_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
+static const struct argp trace_argp = {
+	options, parse, NULL,
+	"Trace dma-buf exports, releases, mmaps, importer attachments, maps, "
+	"invalidations and importer callbacks as they happen; confirm for every "
+	"invalidate whether each importer was notified and unmapped.  Needs root "
+	"and a kernel with BTF.\v"
+	"With -J, one JSON object per line; the first is {\"event\": \"start\"} once "
+	"every probe is attached, the last {\"event\": \"summary\"}.  Ctrl-C or "
+	"SIGTERM ends the trace.  Exit status 3 when the kernel refuses BPF or "
+	"lacks BTF, 4 without privileges.",
+	children, NULL, NULL
+};
+
+#ifndef HAVE_BPF
 
 int cmd_trace(int argc, char **argv)
 {
-	err_msg("trace", "not implemented yet", NULL);
-	return EXIT_FAIL;
+	struct trace_args a = { 0 };
+
+	if (argp_parse(&trace_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	err_msg("trace", "not available", "dmabufctl was built without BPF (--disable-bpf)");
+	err_hint("rebuild with BPF (clang, bpftool, libbpf)");
+	return EXIT_UNSUPPORTED;
 }
+
+#else
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	exiting = 1;
+}
+
+struct trace_state {
+	const struct trace_args *args;
+	struct tracer *t;
+	long printed;
+};
+
+static const char *const kind_names[] = {
+	[TRACE_EXPORT] = "export",
+	[TRACE_RELEASE] = "release",
+	[TRACE_MMAP] = "mmap",
+	[TRACE_ATTACH] = "attach",
+	[TRACE_DETACH] = "detach",
+	[TRACE_MAP] = "map",
+	[TRACE_UNMAP] = "unmap",
+	[TRACE_INVALIDATE] = "invalidate",
+	[TRACE_INV_ATTACH] = "inv-attach",
+	[TRACE_INV_DONE] = "inv-done",
+	[TRACE_CALLBACK] = "callback",
+};
+
+static bool has_attachment(uint32_t kind)
+{
+	return kind == TRACE_ATTACH || kind == TRACE_DETACH || kind == TRACE_MAP ||
+	       kind == TRACE_UNMAP || kind == TRACE_CALLBACK;
+}
+
+static struct json_object *json_time(double t)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.6f", t);
+	return json_object_new_double_s(t, buf);
+}
+
+/* Milliseconds (or seconds) to three decimals, not json-c's 17 digits. */
+static struct json_object *json_ms(double v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.3f", v);
+	return json_object_new_double_s(v, buf);
+}
+
+static void json_line(struct json_object *o)
+{
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	fputc('\n', stdout);
+	json_object_put(o);
+}
+
+/*
+ * Events are the hot path (tens of thousands a second): written by hand,
+ * with json-c only for strings that are not plain printable ASCII (names
+ * are user-set bytes; JSON must stay valid UTF-8).
+ */
+static void jstr(const char *key, const char *s)
+{
+	const unsigned char *p;
+	struct json_object *o;
+
+	printf(",\"%s\":", key);
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			break;
+	if (!*p) {
+		printf("\"%s\"", s);
+		return;
+	}
+	o = out_json_str(s);
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	json_object_put(o);
+}
+
+static void print_time(double t)
+{
+	time_t sec = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	printf("%02d:%02d:%02d.%06d ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	       (int)((t - (double)sec) * 1e6));
+}
+
+/* Human text: escaped as table cells are. */
+static void print_kv(const char *key, const char *val)
+{
+	char *s;
+
+	if (!val || !*val)
+		return;
+	s = out_escape(val);
+	printf(" %s=%s", key, s);
+	free(s);
+}
+
+static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
+{
+	struct trace_state *st = ctx;
+	const struct trace_args *a = st->args;
+	double t = tracer_walltime(st->t, e->ts);
+	char sz[24];
+
+	if (a->pid && (pid_t)e->pid != a->pid)
+		return 0;
+	if (a->exporter && strcmp(e->exporter, a->exporter))
+		return 0;
+	if (a->count && st->printed >= a->count)
+		return 0;
+	st->printed++;
+
+	if (oopts.json) {
+		printf("{\"event\":\"%s\",\"time\":%.6f,\"inode\":%llu,\"pid\":%u,\"tid\":%u",
+		       kind_names[e->kind], t, (unsigned long long)e->inode, e->pid, e->tid);
+		jstr("comm", e->comm);
+		if (e->kind != TRACE_CALLBACK)
+			printf(",\"size\":%llu", (unsigned long long)e->size);
+		jstr("exporter", e->exporter);
+		if (e->kind == TRACE_EXPORT || e->kind == TRACE_RELEASE || e->kind == TRACE_MMAP)
+			jstr("name", e->name[0] ? e->name : NULL);
+		if (e->kind == TRACE_MMAP)
+			printf(",\"offset\":%llu", (unsigned long long)e->arg);
+		if (has_attachment(e->kind)) {
+			jstr("device", e->device);
+			printf(",\"dynamic\":%s", e->dynamic ? "true" : "false");
+			jstr("callback", cbsym);
+		}
+		fputs("}\n", stdout);
+		return 1;
+	}
+
+	print_time(t);
+	printf("%-7u %-16.16s %-10s %-8llu", e->pid, e->comm, kind_names[e->kind],
+	       (unsigned long long)e->inode);
+	if (e->kind != TRACE_CALLBACK)
+		printf(" %s=%s", e->kind == TRACE_MMAP ? "length" : "size",
+		       out_size(e->size, sz, sizeof(sz)));
+	if (e->kind == TRACE_MMAP)
+		printf(" offset=%llu", (unsigned long long)e->arg);
+	print_kv("exporter", e->exporter);
+	if (e->kind == TRACE_EXPORT || e->kind == TRACE_RELEASE || e->kind == TRACE_MMAP)
+		print_kv("name", e->name);
+	if (has_attachment(e->kind)) {
+		print_kv("device", e->device);
+		printf(" %s", e->dynamic ? "dynamic" : "static");
+		print_kv("callback", cbsym);
+	}
+	putchar('\n');
+	return 1;
+}
+
+static const char *tri(int v)
+{
+	return v > 0 ? "yes" : v == 0 ? "no" : "unknown";
+}
+
+static void on_confirm(void *ctx, const struct tracer_confirm *c)
+{
+	struct trace_state *st = ctx;
+	const struct trace_args *a = st->args;
+	double now = tracer_walltime(st->t, (uint64_t)(c->time * 1e9));
+
+	if (!c->shown || (a->count && st->printed >= a->count))
+		return;
+	st->printed++;
+	if (oopts.json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "event", json_object_new_string("confirm"));
+		json_object_object_add(o, "time", json_time(now));
+		json_object_object_add(o, "inode", out_json_u64(c->inode));
+		json_object_object_add(o, "invalidate_time",
+				       json_time(tracer_walltime(st->t, (uint64_t)(c->invalidate_time * 1e9))));
+		json_object_object_add(o, "device", out_json_str(c->device));
+		json_object_object_add(o, "dynamic", json_object_new_boolean(c->dynamic));
+		json_object_object_add(o, "callback", out_json_str(c->callback));
+		json_object_object_add(o, "notifiable", json_object_new_boolean(c->notifiable));
+		json_object_object_add(o, "notified", c->notified < 0 ? NULL :
+				       json_object_new_boolean(c->notified));
+		json_object_object_add(o, "unmapped", json_object_new_boolean(c->unmapped));
+		json_object_object_add(o, "unmap", c->unmap ? json_object_new_string(c->unmap) : NULL);
+		json_object_object_add(o, "latency_ms", c->latency < 0 ? NULL :
+				       json_ms(c->latency * 1e3));
+		json_line(o);
+		return;
+	}
+	print_time(now);
+	printf("%-7s %-16s %-10s %-8llu", "-", "-", "confirm", (unsigned long long)c->inode);
+	print_kv("device", c->device);
+	print_kv("callback", c->callback ? c->callback : "none");
+	if (!c->notifiable)
+		printf(" notified=no (no callback: cannot be notified)");
+	else
+		printf(" notified=%s", tri(c->notified));
+	printf(" unmapped=%s", c->unmapped ? "yes" : "no");
+	if (c->unmap)
+		printf(" via=%s", c->unmap);
+	if (c->latency >= 0)
+		printf(" after=%.3fms", c->latency * 1e3);
+	putchar('\n');
+}
+
+static void json_strings(struct json_object *o, const char *key, const char *const *v, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (*v[i])
+			json_object_array_add(arr, json_object_new_string(v[i]));
+	json_object_object_add(o, key, arr);
+}
+
+static void print_start(struct tracer *t, const struct trace_args *a)
+{
+	const char *const *probes, *const *missing, *const *cbs;
+	size_t np = tracer_probes(t, &probes);
+	size_t nm = tracer_missing(t, &missing);
+	size_t nc = tracer_callbacks(t, &cbs);
+	struct timespec now;
+	size_t i;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (oopts.json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "event", json_object_new_string("start"));
+		json_object_object_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
+		json_object_object_add(o, "inode", a->inode ? out_json_u64(a->inode) : NULL);
+		json_object_object_add(o, "mode", json_object_new_string(tracer_mode(t)));
+		json_object_object_add(o, "fallback", tracer_fallback(t) ?
+				       json_object_new_string(tracer_fallback(t)) : NULL);
+		json_strings(o, "probes", probes, np);
+		json_strings(o, "callbacks", cbs, nc);
+		json_strings(o, "missing", missing, nm);
+		json_object_object_add(o, "load_ms", json_ms(tracer_load_ms(t)));
+		json_object_object_add(o, "timeout", json_ms(a->timeout));
+		json_line(o);
+	} else {
+		fprintf(stderr, "Tracing dma-bufs with %s (%zu functions, %zu importer callbacks",
+			tracer_mode(t), np, nc);
+		if (nm) {
+			fprintf(stderr, "; missing:");
+			for (i = 0; i < nm; i++)
+				fprintf(stderr, " %s", missing[i]);
+		}
+		fprintf(stderr, ")%s%s. Ctrl-C to end.\n",
+			tracer_fallback(t) ? ": fentry unavailable: " : "",
+			tracer_fallback(t) ? tracer_fallback(t) : "");
+		printf("%-15s %-7s %-16s %-10s %-8s %s\n", "TIME", "PID", "COMM", "EVENT",
+		       "INODE", "DETAILS");
+	}
+	fflush(stdout);
+}
+
+static void print_summary(struct trace_state *st)
+{
+	struct tracer *t = st->t;
+
+	if (oopts.json) {
+		struct json_object *o = json_object_new_object();
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		json_object_object_add(o, "event", json_object_new_string("summary"));
+		json_object_object_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
+		json_object_object_add(o, "events", out_json_u64(tracer_seen(t)));
+		json_object_object_add(o, "printed", out_json_u64(st->printed));
+		json_object_object_add(o, "lost", out_json_u64(tracer_lost(t)));
+		json_object_object_add(o, "missed", out_json_u64(tracer_missed(t)));
+		json_object_object_add(o, "truncated", out_json_u64(tracer_truncated(t)));
+		json_line(o);
+		return;
+	}
+	fprintf(stderr, "%llu events seen, %ld printed, %llu lost, %llu missed",
+		(unsigned long long)tracer_seen(t), st->printed,
+		(unsigned long long)tracer_lost(t), (unsigned long long)tracer_missed(t));
+	if (tracer_truncated(t))
+		fprintf(stderr, ", %llu invalidates with more than %d attachments",
+			(unsigned long long)tracer_truncated(t), TRACE_MAX_ATTACH);
+	fputc('\n', stderr);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_args a = { .timeout = 3 };
+	const struct tracer_handlers h = { on_event, on_confirm };
+	struct trace_state st = { .args = &a };
+	struct tracer_opts topts;
+	struct tracer_err terr;
+	struct sigaction sa;
+	struct timespec t0, now;
+	struct tracer *t = NULL;
+	int ret = EXIT_OK;
+
+	if (argp_parse(&trace_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (a.pid && (ret = cmd_check_pid(a.pid)))
+		return ret;
+
+	topts = (struct tracer_opts){ .inode = a.inode, .timeout = a.timeout, .kprobes = a.kprobes };
+	if (tracer_open(&t, &topts, &terr)) {
+		err_msg(terr.what, "cannot trace", terr.why);
+		if (*terr.hint)
+			err_hint("%s", terr.hint);
+		return terr.exit;
+	}
+	st.t = t;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	print_start(t, &a);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!exiting) {
+		int ms = 200, n;
+
+		if (a.duration) {
+			double left;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = a.duration - ((now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9);
+			if (left <= 0)
+				break;
+			if (left * 1000 < ms)
+				ms = (int)(left * 1000) + 1;
+		}
+		n = tracer_poll(t, ms, &h, &st);
+		if (n < 0 && n != -EINTR) {
+			err_errno("trace", "reading events", n);
+			ret = EXIT_FAIL;
+			break;
+		}
+		if (fflush(stdout) == EOF || ferror(stdout))
+			break;	/* reader gone (EPIPE): stop quietly */
+		if (a.count && st.printed >= a.count)
+			break;
+	}
+	if (!(a.count && st.printed >= a.count))
+		tracer_flush(t, &h, &st);
+	print_summary(&st);
+	fflush(stdout);
+	tracer_close(t);
+	return ret;
+}
+
+#endif

@@ -1,1 +1,148 @@
-/* STUB: being written. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The few kernel types the BPF programs read, written by hand for CO-RE:
+ * each struct lists only the members we touch, and libbpf relocates every
+ * access against the running kernel's BTF at load time, so member order and
+ * the rest of the struct do not matter.  No generated vmlinux.h.
+ *
+ * Checked against Linux 6.12 and 7.2 (include/linux/dma-buf.h, fs.h,
+ * device.h, kernel/bpf/dmabuf_iter.c).
+ */
+#ifndef DMABUFCTL_DMABUF_KERN_H
+#define DMABUFCTL_DMABUF_KERN_H
+
+/* The uapi integer types: <linux/types.h> needs <asm/types.h>, which the
+ * BPF target does not find on multiarch systems. */
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
+typedef signed char __s8;
+typedef short __s16;
+typedef int __s32;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+#define true 1
+#define false 0
+
+/* uapi constants from <linux/bpf.h> (stable ABI). */
+enum {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+};
+
+#define __pai __attribute__((preserve_access_index))
+
+/* x86-64 register frame as kprobes see it: the uapi layout and names
+ * (asm/ptrace.h), which bpf_tracing.h uses outside vmlinux.h; plain, not
+ * CO-RE, since the kernel's own struct names the registers differently. */
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	unsigned long rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss;
+};
+
+struct list_head {
+	struct list_head *next, *prev;
+} __pai;
+
+struct inode {
+	unsigned long i_ino;
+} __pai;
+
+struct dentry {
+	struct inode *d_inode;
+	void *d_fsdata;
+} __pai;
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+/* 6.13 replaced file->f_count (atomic_long_t, the count) with f_ref
+ * (file_ref_t, the count minus one; negative once released). */
+typedef struct {
+	atomic_long_t refcnt;
+} file_ref_t;
+
+struct file {
+	struct inode *f_inode;
+	void *private_data;
+	unsigned int f_flags;
+	unsigned int f_mode;
+} __pai;
+
+struct file___old {
+	atomic_long_t f_count;
+} __pai;
+
+struct file___new {
+	file_ref_t f_ref;
+} __pai;
+
+struct vm_area_struct {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned long vm_pgoff;
+} __pai;
+
+struct kobject {
+	const char *name;
+} __pai;
+
+struct device {
+	const char *init_name;
+	struct kobject kobj;
+} __pai;
+
+struct dma_buf {
+	__u64 size;		/* size_t */
+	struct file *file;
+	struct list_head attachments;
+	const char *exp_name;
+	const char *name;
+} __pai;
+
+struct dma_buf_attach_ops;
+
+struct dma_buf_attachment {
+	struct dma_buf *dmabuf;
+	struct device *dev;
+	struct list_head node;
+	const struct dma_buf_attach_ops *importer_ops;
+	void *importer_priv;
+} __pai;
+
+/* 7.1 renamed the importer's notify callback: move_notify before,
+ * invalidate_mappings since.  Read whichever this kernel has. */
+struct dma_buf_attach_ops___old {
+	void (*move_notify)(struct dma_buf_attachment *attach);
+} __pai;
+
+struct dma_buf_attach_ops___new {
+	void (*invalidate_mappings)(struct dma_buf_attachment *attach);
+} __pai;
+
+/* BPF iterator context (6.16+, kernel/bpf/dmabuf_iter.c). */
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+	__u64 session_id;
+	__u64 seq_num;
+} __pai;
+
+struct bpf_iter__dmabuf {
+	struct bpf_iter_meta *meta;
+	struct dma_buf *dmabuf;
+} __pai;
+
+#endif

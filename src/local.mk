@@ -10,7 +10,8 @@ src_dmabufctl_SOURCES = \
 	src/source.h src/scan.c \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
-	src/cmd_trace.c src/cmd_revoke.c
+	src/cmd_trace.c src/cmd_revoke.c \
+	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h
 src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
 src_dmabufctl_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 
@@ -18,7 +19,7 @@ EXTRA_DIST += src/dmabuf_kern.h src/trace.h src/trace.bpf.c src/iter.bpf.c \
 	src/source_bpf.c src/trace_bpf.c
 
 if HAVE_BPF
-src_dmabufctl_SOURCES += src/source_bpf.c src/trace_bpf.c
+src_dmabufctl_SOURCES += src/source_bpf.c src/trace_bpf.c src/trace_bpf.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)
 

@@ -1,1 +1,565 @@
-/* STUB: being written. */
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dmabufctl trace: dma-buf lifecycle, importer attachments and invalidations.
+ *
+ * Every hook comes twice: an fentry/fexit program (BPF trampolines, the
+ * default) and a kprobe/kretprobe one (the fallback where trampolines are
+ * missing).  The loader (trace_bpf.c) turns one set off, and turns off any
+ * program whose target this kernel's BTF lacks.  Hooks are on functions that
+ * exist in both 6.12 and 7.x; 7.x tracepoints are not used because 6.12 has
+ * none.
+ */
+#include "dmabuf_kern.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "trace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load: 0 traces every buffer. */
+const volatile __u64 targ_inode = 0;
+
+__u64 lost = 0;		/* events dropped: ring buffer full */
+__u64 truncated = 0;	/* invalidates with more than TRACE_MAX_ATTACH attachments */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);	/* 32768 events of burst */
+} events SEC(".maps");
+
+/*
+ * Per-thread state: whether we are inside an _unlocked wrapper (its locked
+ * callee must then not report twice; the compiler may or may not inline the
+ * callee, so both are hooked), and kprobe arguments kept for the kretprobe.
+ */
+enum { ST_MAP_UNLOCKED = 1, ST_UNMAP_UNLOCKED, ST_MAP, ST_MMAP, ST_EXPORT, ST_INVALIDATE };
+
+struct stash_key {
+	__u32 tid;
+	__u32 what;
+};
+
+struct stash_val {
+	__u64 a, b;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct stash_key);
+	__type(value, struct stash_val);
+} stash SEC(".maps");
+
+#define IS_ERR_PTR(p) ((unsigned long)(p) >= (unsigned long)-4095)
+
+static __always_inline void stash_put(__u32 what, __u64 a, __u64 b)
+{
+	struct stash_key k = { (__u32)bpf_get_current_pid_tgid(), what };
+	struct stash_val v = { a, b };
+
+	bpf_map_update_elem(&stash, &k, &v, BPF_ANY);
+}
+
+/* Returns 1 and fills *v when present; always deletes. */
+static __always_inline int stash_take(__u32 what, struct stash_val *v)
+{
+	struct stash_key k = { (__u32)bpf_get_current_pid_tgid(), what };
+	struct stash_val *p = bpf_map_lookup_elem(&stash, &k);
+
+	if (!p)
+		return 0;
+	*v = *p;
+	bpf_map_delete_elem(&stash, &k);
+	return 1;
+}
+
+static __always_inline int stash_has(__u32 what)
+{
+	struct stash_key k = { (__u32)bpf_get_current_pid_tgid(), what };
+
+	return bpf_map_lookup_elem(&stash, &k) != NULL;
+}
+
+static __always_inline void stash_del(__u32 what)
+{
+	struct stash_key k = { (__u32)bpf_get_current_pid_tgid(), what };
+
+	bpf_map_delete_elem(&stash, &k);
+}
+
+static __always_inline __u64 buf_inode(struct dma_buf *buf)
+{
+	return BPF_CORE_READ(buf, file, f_inode, i_ino);
+}
+
+static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
+{
+	struct trace_event *e;
+	__u64 id;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return NULL;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->ts = bpf_ktime_get_ns();
+	e->inode = inode;
+	e->size = 0;
+	e->attach = 0;
+	e->callback = 0;
+	e->arg = 0;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->kind = kind;
+	e->dynamic = 0;
+	e->slot = 0;
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->exporter[0] = 0;
+	e->name[0] = 0;
+	e->device[0] = 0;
+	return e;
+}
+
+static __always_inline void fill_buf(struct trace_event *e, struct dma_buf *buf)
+{
+	const char *s;
+
+	e->size = BPF_CORE_READ(buf, size);
+	s = BPF_CORE_READ(buf, exp_name);
+	if (s)
+		bpf_probe_read_kernel_str(e->exporter, sizeof(e->exporter), s);
+	/* Racy against DMA_BUF_SET_NAME, as debugfs without name_lock. */
+	s = BPF_CORE_READ(buf, name);
+	if (s)
+		bpf_probe_read_kernel_str(e->name, sizeof(e->name), s);
+}
+
+/* The importer's notify callback: renamed in 7.1. */
+static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
+{
+	struct dma_buf_attach_ops___new *n = (void *)ops;
+	struct dma_buf_attach_ops___old *o = (void *)ops;
+
+	if (!ops)
+		return 0;
+	if (bpf_core_field_exists(n->invalidate_mappings))
+		return (__u64)BPF_CORE_READ(n, invalidate_mappings);
+	return (__u64)BPF_CORE_READ(o, move_notify);
+}
+
+static __always_inline void fill_attach(struct trace_event *e, struct dma_buf_attachment *att)
+{
+	const struct dma_buf_attach_ops *ops;
+	struct device *dev;
+	const char *s;
+
+	e->attach = (__u64)att;
+	ops = BPF_CORE_READ(att, importer_ops);
+	e->dynamic = ops != NULL;
+	e->callback = ops_callback(ops);
+	/* dev_name(): kobj.name once registered, init_name before. */
+	dev = BPF_CORE_READ(att, dev);
+	if (!dev)
+		return;
+	s = BPF_CORE_READ(dev, kobj.name);
+	if (!s)
+		s = BPF_CORE_READ(dev, init_name);
+	if (s)
+		bpf_probe_read_kernel_str(e->device, sizeof(e->device), s);
+}
+
+static __always_inline int do_export(struct dma_buf *buf)
+{
+	struct trace_event *e;
+	__u64 ino;
+
+	if (!buf || IS_ERR_PTR(buf))
+		return 0;
+	ino = buf_inode(buf);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	e = ev_new(TRACE_EXPORT, ino);
+	if (!e)
+		return 0;
+	fill_buf(e, buf);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* dma_buf_file_release(): the file's last reference; the buffer goes with it.
+ * (dma_buf_release(), the dentry op, runs after the inode is unlinked.) */
+static __always_inline int do_release(struct inode *inode, struct file *file)
+{
+	struct trace_event *e;
+	struct dma_buf *buf;
+	__u64 ino;
+
+	ino = BPF_CORE_READ(inode, i_ino);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	buf = BPF_CORE_READ(file, private_data);
+	if (!buf)
+		return 0;
+	e = ev_new(TRACE_RELEASE, ino);
+	if (!e)
+		return 0;
+	fill_buf(e, buf);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma, long ret)
+{
+	struct trace_event *e;
+	struct dma_buf *buf;
+	__u64 ino;
+
+	if (ret)
+		return 0;
+	ino = BPF_CORE_READ(file, f_inode, i_ino);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	buf = BPF_CORE_READ(file, private_data);
+	e = ev_new(TRACE_MMAP, ino);
+	if (!e)
+		return 0;
+	if (buf)
+		fill_buf(e, buf);
+	e->size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
+	e->arg = BPF_CORE_READ(vma, vm_pgoff) << 12;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
+					struct dma_buf_attachment *att)
+{
+	struct trace_event *e;
+	__u64 ino;
+
+	if (!att || IS_ERR_PTR(att))
+		return 0;
+	if (!buf)
+		buf = BPF_CORE_READ(att, dmabuf);
+	if (!buf)
+		return 0;
+	ino = buf_inode(buf);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	e = ev_new(kind, ino);
+	if (!e)
+		return 0;
+	fill_buf(e, buf);
+	fill_attach(e, att);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int do_invalidate(struct dma_buf *buf)
+{
+	struct dma_buf_attachment *att;
+	struct list_head *head, *pos;
+	struct trace_event *e;
+	__u64 ino, id;
+	int i;
+
+	ino = buf_inode(buf);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	e = ev_new(TRACE_INVALIDATE, ino);
+	if (!e)
+		return 0;
+	fill_buf(e, buf);
+	id = e->ts;
+	bpf_ringbuf_submit(e, 0);
+
+	/* The caller holds the reservation lock: the list is stable. */
+	head = &buf->attachments;
+	pos = BPF_CORE_READ(buf, attachments.next);
+	for (i = 0; i < TRACE_MAX_ATTACH; i++) {
+		if (!pos || pos == head)
+			return 0;
+		att = (void *)pos - bpf_core_field_offset(att->node);
+		e = ev_new(TRACE_INV_ATTACH, ino);
+		if (e) {
+			fill_attach(e, att);
+			e->arg = id;
+			bpf_ringbuf_submit(e, 0);
+		}
+		pos = BPF_CORE_READ(pos, next);
+	}
+	if (pos && pos != head)
+		__sync_fetch_and_add(&truncated, 1);
+	return 0;
+}
+
+static __always_inline int do_inv_done(struct dma_buf *buf)
+{
+	struct trace_event *e;
+	__u64 ino;
+
+	ino = buf_inode(buf);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	e = ev_new(TRACE_INV_DONE, ino);
+	if (e)
+		bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slot)
+{
+	struct trace_event *e;
+	struct dma_buf *buf;
+	__u64 ino;
+
+	buf = BPF_CORE_READ(att, dmabuf);
+	if (!buf)
+		return 0;
+	ino = buf_inode(buf);
+	if (targ_inode && ino != targ_inode)
+		return 0;
+	e = ev_new(TRACE_CALLBACK, ino);
+	if (!e)
+		return 0;
+	fill_buf(e, buf);
+	fill_attach(e, att);
+	e->slot = slot;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* ---- fentry/fexit (BPF trampolines) ---- */
+
+SEC("fexit/dma_buf_export")
+int BPF_PROG(fx_export, const void *exp_info, struct dma_buf *ret)
+{
+	return do_export(ret);
+}
+
+SEC("fentry/dma_buf_file_release")
+int BPF_PROG(fe_release, struct inode *inode, struct file *file)
+{
+	return do_release(inode, file);
+}
+
+SEC("fexit/dma_buf_mmap_internal")
+int BPF_PROG(fx_mmap, struct file *file, struct vm_area_struct *vma, int ret)
+{
+	return do_mmap(file, vma, ret);
+}
+
+SEC("fexit/dma_buf_dynamic_attach")
+int BPF_PROG(fx_attach, struct dma_buf *buf, struct device *dev, const void *ops,
+	     void *priv, struct dma_buf_attachment *ret)
+{
+	return do_attach_ev(TRACE_ATTACH, buf, ret);
+}
+
+SEC("fentry/dma_buf_detach")
+int BPF_PROG(fe_detach, struct dma_buf *buf, struct dma_buf_attachment *att)
+{
+	return do_attach_ev(TRACE_DETACH, buf, att);
+}
+
+SEC("fentry/dma_buf_map_attachment_unlocked")
+int BPF_PROG(fe_map_unl, struct dma_buf_attachment *att)
+{
+	stash_put(ST_MAP_UNLOCKED, (__u64)att, 0);
+	return 0;
+}
+
+SEC("fexit/dma_buf_map_attachment_unlocked")
+int BPF_PROG(fx_map_unl, struct dma_buf_attachment *att, int dir, void *ret)
+{
+	stash_del(ST_MAP_UNLOCKED);
+	if (IS_ERR_PTR(ret))
+		return 0;
+	return do_attach_ev(TRACE_MAP, NULL, att);
+}
+
+SEC("fexit/dma_buf_map_attachment")
+int BPF_PROG(fx_map, struct dma_buf_attachment *att, int dir, void *ret)
+{
+	if (IS_ERR_PTR(ret) || stash_has(ST_MAP_UNLOCKED))
+		return 0;
+	return do_attach_ev(TRACE_MAP, NULL, att);
+}
+
+SEC("fentry/dma_buf_unmap_attachment_unlocked")
+int BPF_PROG(fe_unmap_unl, struct dma_buf_attachment *att)
+{
+	stash_put(ST_UNMAP_UNLOCKED, (__u64)att, 0);
+	return do_attach_ev(TRACE_UNMAP, NULL, att);
+}
+
+SEC("fexit/dma_buf_unmap_attachment_unlocked")
+int BPF_PROG(fx_unmap_unl, struct dma_buf_attachment *att)
+{
+	stash_del(ST_UNMAP_UNLOCKED);
+	return 0;
+}
+
+SEC("fentry/dma_buf_unmap_attachment")
+int BPF_PROG(fe_unmap, struct dma_buf_attachment *att)
+{
+	if (stash_has(ST_UNMAP_UNLOCKED))
+		return 0;
+	return do_attach_ev(TRACE_UNMAP, NULL, att);
+}
+
+/* Target set at run time: dma_buf_invalidate_mappings (7.1+) or
+ * dma_buf_move_notify (before). */
+SEC("fentry")
+int BPF_PROG(fe_inval, struct dma_buf *buf)
+{
+	return do_invalidate(buf);
+}
+
+SEC("fexit")
+int BPF_PROG(fx_inval, struct dma_buf *buf)
+{
+	return do_inv_done(buf);
+}
+
+/* Importer callbacks: identical programs, targets set at run time. */
+#define CALLBACK_SLOT(n)						\
+SEC("fentry")								\
+int BPF_PROG(fe_cb##n, struct dma_buf_attachment *att)			\
+{									\
+	return do_callback(att, n);					\
+}									\
+SEC("kprobe")								\
+int BPF_KPROBE(kp_cb##n, struct dma_buf_attachment *att)		\
+{									\
+	return do_callback(att, n);					\
+}
+
+CALLBACK_SLOT(0)
+CALLBACK_SLOT(1)
+CALLBACK_SLOT(2)
+CALLBACK_SLOT(3)
+CALLBACK_SLOT(4)
+CALLBACK_SLOT(5)
+CALLBACK_SLOT(6)
+CALLBACK_SLOT(7)
+
+/* ---- kprobes (fallback); attached by name from user space ---- */
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_export, struct dma_buf *ret)
+{
+	return do_export(ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_release, struct inode *inode, struct file *file)
+{
+	return do_release(inode, file);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_mmap, struct file *file, struct vm_area_struct *vma)
+{
+	stash_put(ST_MMAP, (__u64)file, (__u64)vma);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_mmap, long ret)
+{
+	struct stash_val v;
+
+	if (!stash_take(ST_MMAP, &v))
+		return 0;
+	return do_mmap((void *)v.a, (void *)v.b, (int)ret);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_attach, struct dma_buf_attachment *ret)
+{
+	return do_attach_ev(TRACE_ATTACH, NULL, ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_detach, struct dma_buf *buf, struct dma_buf_attachment *att)
+{
+	return do_attach_ev(TRACE_DETACH, buf, att);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_map_unl, struct dma_buf_attachment *att)
+{
+	stash_put(ST_MAP_UNLOCKED, (__u64)att, 0);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_map_unl, void *ret)
+{
+	struct stash_val v;
+
+	if (!stash_take(ST_MAP_UNLOCKED, &v) || IS_ERR_PTR(ret))
+		return 0;
+	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_map, struct dma_buf_attachment *att)
+{
+	if (!stash_has(ST_MAP_UNLOCKED))
+		stash_put(ST_MAP, (__u64)att, 0);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_map, void *ret)
+{
+	struct stash_val v;
+
+	if (!stash_take(ST_MAP, &v) || IS_ERR_PTR(ret))
+		return 0;
+	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_unmap_unl, struct dma_buf_attachment *att)
+{
+	stash_put(ST_UNMAP_UNLOCKED, (__u64)att, 0);
+	return do_attach_ev(TRACE_UNMAP, NULL, att);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_unmap_unl)
+{
+	stash_del(ST_UNMAP_UNLOCKED);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_unmap, struct dma_buf_attachment *att)
+{
+	if (stash_has(ST_UNMAP_UNLOCKED))
+		return 0;
+	return do_attach_ev(TRACE_UNMAP, NULL, att);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_inval, struct dma_buf *buf)
+{
+	stash_put(ST_INVALIDATE, (__u64)buf, 0);
+	return do_invalidate(buf);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_inval)
+{
+	struct stash_val v;
+
+	if (!stash_take(ST_INVALIDATE, &v))
+		return 0;
+	return do_inv_done((void *)v.a);
+}

@@ -1,0 +1,105 @@
+# Helpers for the trace suites (all/trace.bats, test/trace-importers.bats):
+# dmabufctl trace -J in the background, the test helpers' line protocol
+# (tests/helpers/README.md), jq over the JSON Lines.
+
+# trace -J ARGS in the background; returns once its start line is out.
+trace_start() {
+	TRACE_OUT=$BATS_TEST_TMPDIR/trace.jsonl
+	TRACE_ERR=$BATS_TEST_TMPDIR/trace.err
+	"$DMABUFCTL" trace -J "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	local i
+	# Loading takes seconds under TCG.
+	for ((i = 0; i < 1200; i++)); do
+		[ -s "$TRACE_OUT" ] && break
+		kill -0 "$TRACE_PID" 2>/dev/null ||
+			fail "trace exited before its start line: $(cat "$TRACE_ERR")"
+		sleep 0.1
+	done
+	START=$(head -n 1 "$TRACE_OUT")
+	[ "$(jq -r .event <<< "$START")" = start ] || fail "first line is not the start line: $START"
+}
+
+# SIGINT, as Ctrl-C: detach, flush, summary.  TRACE_STATUS is its exit status.
+trace_stop() {
+	kill -INT "$TRACE_PID"
+	TRACE_STATUS=0
+	wait "$TRACE_PID" || TRACE_STATUS=$?
+	TRACE_PID=
+	echo "--- trace output"
+	cat "$TRACE_OUT" "$TRACE_ERR"
+}
+
+# Wait (up to 60 s) until at least N lines match the jq select() filter.
+trace_wait_count() {	# FILTER N
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ "$(jq -c "$1" "$TRACE_OUT" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "no $2 lines matching '$1' within 60 s: $(tail -n 5 "$TRACE_OUT")"
+}
+trace_wait() { trace_wait_count "$1" 1; }
+
+events() { jq -c "select($1)" "$TRACE_OUT"; }
+summary() { tail -n 1 "$TRACE_OUT" | jq -ce 'select(.event == "summary")'; }
+
+kernel_major() { uname -r | cut -d. -f1; }
+invalidate_func() {
+	if [ "$(kernel_major)" -ge 7 ]; then echo dma_buf_invalidate_mappings; else echo dma_buf_move_notify; fi
+}
+
+h_ready() {	# NAME FD: report lines into H_LINES until "ready"
+	local line
+	H_LINES=()
+	while read -r -t 60 line <&"$2"; do
+		[ "$line" = ready ] && return 0
+		H_LINES+=("$line")
+	done
+	fail "$1 did not start: $(cat "$BATS_TEST_TMPDIR/$1.err")"
+}
+
+h_cmd() {	# NAME IN OUT LINE: the answer in H_REPLY
+	echo "$4" >&"$2"
+	read -r -t 60 H_REPLY <&"$3" || fail "$1 did not answer '$4'"
+}
+
+mk_start() {	# SPEC...
+	{ coproc MK { exec "$TESTS_HELPERS/mkbufs" "$@" 2>"$BATS_TEST_TMPDIR/mkbufs.err"; }; } 2>/dev/null
+	h_ready mkbufs "${MK[0]}"
+	MK_LINES=("${H_LINES[@]}")
+}
+mk() { h_cmd mkbufs "${MK[1]}" "${MK[0]}" "$1"; MK_REPLY=$H_REPLY; }
+mk_quit() { echo quit >&"${MK[1]}"; wait "$MK_PID"; MK_PID=; }
+
+vg_start() {	# ARGS...
+	{ coproc VG { exec "$TESTS_HELPERS/dmabuf-vgem" "$@" 2>"$BATS_TEST_TMPDIR/dmabuf-vgem.err"; }; } 2>/dev/null
+	h_ready dmabuf-vgem "${VG[0]}"
+	VG_LINE=${H_LINES[0]}
+}
+vg() { h_cmd dmabuf-vgem "${VG[1]}" "${VG[0]}" "$1"; VG_REPLY=$H_REPLY; }
+
+io_start() {	# ARGS...
+	{ coproc IO { exec "$TESTS_HELPERS/dmabuf-iommufd" "$@" 2>"$BATS_TEST_TMPDIR/dmabuf-iommufd.err"; }; } 2>/dev/null
+	h_ready dmabuf-iommufd "${IO[0]}"
+	IO_LINE=${H_LINES[0]}
+}
+io() { h_cmd dmabuf-iommufd "${IO[1]}" "${IO[0]}" "$1"; IO_REPLY=$H_REPLY; }
+
+field() {	# NAME LINE
+	local f
+	for f in $2; do
+		[ "${f%%=*}" = "$1" ] && { echo "${f#*=}"; return 0; }
+	done
+	return 1
+}
+
+teardown() {
+	local p
+	[ -z "${TRACE_PID:-}" ] || { kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true; }
+	for p in "${VG_PID:-}:${VG[1]:-}" "${IO_PID:-}:${IO[1]:-}" "${MK_PID:-}:${MK[1]:-}"; do
+		[ "$p" != : ] || continue
+		echo quit >&"${p#*:}" 2>/dev/null || true
+		wait "${p%%:*}" 2>/dev/null || true
+	done
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# trace and the iterator with real importers on the project's test kernel
+# (7.2 + vgem + iommufd with IOMMUFD_TEST): iommufd's mock dma-buf mapped
+# into an IOAS is a dynamic importer whose callback is iopt_revoke_notify;
+# the test revoke op runs the real dma_buf_invalidate_mappings() path.
+# The IOMMU page table itself (dmabuf-iommufd "mapped") is the ground truth
+# for "unmapped".
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
+: "${DMABUFCTL:=$SRCDIR/src/dmabufctl}"
+: "${TESTS_HELPERS:=$SRCDIR/tests/helpers}"
+
+load ../all/trace-common
+
+@test "list -J and show: the IOAS mapping is a dynamic attachment with callback iopt_revoke_notify" {
+	io_start
+	INO=$(field inode "$IO_LINE")
+	DEV=$(field device "$IO_LINE")
+	run -0 "$DMABUFCTL" list -J
+	echo "$output"
+	jq -e '.sources | index("bpf")' <<< "$output" >/dev/null
+	jq -e --argjson i "$INO" --arg d "$DEV" '.dmabufs[] | select(.inode == $i) |
+		.exporter == "iommufd" and (.attachments | length == 1) and
+		.attachments[0].device == $d and .attachments[0].dynamic == true and
+		.attachments[0].callback == "iopt_revoke_notify"' <<< "$output" >/dev/null
+	run -0 "$DMABUFCTL" show "$INO"
+	echo "$output"
+	assert_line --regexp "^  $DEV  callback iopt_revoke_notify  dynamic$"
+}
+
+@test "trace: revoke gives invalidate, the callback, and a positive confirmation; the IOMMU is unmapped" {
+	trace_start
+	jq -e '.callbacks | index("iopt_revoke_notify")' <<< "$START" >/dev/null
+	io_start
+	INO=$(field inode "$IO_LINE")
+	DEV=$(field device "$IO_LINE")
+	io mapped
+	[[ $IO_REPLY == "ok mapped "* ]] || fail "not mapped before revoke: $IO_REPLY"
+	io revoke
+	assert_equal "$IO_REPLY" ok
+	trace_wait 'select(.event == "confirm")'
+	io mapped
+	[[ $IO_REPLY == "ok unmapped pages=0/"* ]] || fail "IOMMU still maps it: $IO_REPLY"
+	trace_stop
+
+	events ".inode == $INO and .event == \"attach\"" | jq -e --arg d "$DEV" \
+		'.device == $d and .dynamic == true and .callback == "iopt_revoke_notify"' >/dev/null
+	assert_equal "$(events ".inode == $INO" | jq -r .event |
+		grep -e invalidate -e callback -e confirm | paste -sd,)" invalidate,callback,confirm
+	events ".inode == $INO and .event == \"invalidate\"" | jq -e '.exporter == "iommufd"' >/dev/null
+	events ".inode == $INO and .event == \"callback\"" | jq -e --arg d "$DEV" \
+		'.device == $d and .callback == "iopt_revoke_notify"' >/dev/null
+	events ".inode == $INO and .event == \"confirm\"" | jq -e --arg d "$DEV" \
+		'.device == $d and .callback == "iopt_revoke_notify" and .dynamic and .notifiable and
+		 .notified == true and .unmapped == true and .unmap == "in_callback" and .latency_ms >= 0' \
+		>/dev/null
+}
+
+@test "trace --inode started after the attachment (as revoke --verify is) still confirms" {
+	io_start
+	INO=$(field inode "$IO_LINE")
+	trace_start --inode "$INO" --timeout 1
+	io revoke
+	trace_wait 'select(.event == "confirm")'
+	trace_stop
+	assert_equal "$(events '.event == "confirm"' | wc -l)" 1
+	events '.event == "confirm"' | jq -e --argjson i "$INO" \
+		'.inode == $i and .notified == true and .unmapped == true' >/dev/null
+}
+
+@test "trace: a static importer of the same buffer is reported as unable to be notified" {
+	io_start
+	INO=$(field inode "$IO_LINE")
+	DEV=$(field device "$IO_LINE")
+	io fd
+	FD=$(field fd "${IO_REPLY#ok }")
+	vg_start --pid "$(field pid "$IO_LINE")" --fd "$FD"
+	VDEV=$(field device "$VG_LINE")
+	assert_equal "$(field inode "$VG_LINE")" "$INO"
+	trace_start --inode "$INO"
+	io revoke
+	trace_wait_count 'select(.event == "confirm")' 2
+	trace_stop
+	events '.event == "confirm"' | jq -e --arg d "$DEV" 'select(.device == $d) |
+		.notified == true and .unmapped == true' >/dev/null
+	events '.event == "confirm"' | jq -e --arg d "$VDEV" 'select(.device == $d) |
+		.callback == null and .dynamic == false and .notifiable == false and
+		.notified == false and .unmapped == false and .unmap == null' >/dev/null
+}
+
+@test "trace without -J: one readable line per event, then the summary on stderr" {
+	io_start
+	INO=$(field inode "$IO_LINE")
+	"$DMABUFCTL" trace --inode "$INO" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	TRACE_PID=$!
+	for ((i = 0; i < 1200; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/out" ] && break
+		sleep 0.1
+	done
+	io revoke
+	for ((i = 0; i < 600; i++)); do
+		grep -q ' confirm ' "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	kill -INT "$TRACE_PID"
+	wait "$TRACE_PID"
+	TRACE_PID=
+	cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 0 --regexp '^TIME +PID +COMM +EVENT +INODE +DETAILS$'
+	assert_line --regexp " invalidate +$INO +size=16K exporter=iommufd$"
+	assert_line --regexp " callback +$INO +exporter=iommufd device=.* dynamic callback=iopt_revoke_notify$"
+	assert_line --regexp " confirm +$INO +device=.* callback=iopt_revoke_notify notified=yes unmapped=yes via=in_callback after=[0-9.]+ms$"
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_line --index 0 --regexp '^Tracing dma-bufs with fentry '
+	assert_line --regexp '^[0-9]+ events seen, [0-9]+ printed, 0 lost, [0-9]+ missed$'
+}
