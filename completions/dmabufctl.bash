@@ -16,8 +16,9 @@ _dmabufctl_opts()
 	list) echo "--pid --exporter $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
 	show) echo "--json --bytes $_dmabufctl_common_opts" ;;
 	procs) echo "--pid $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	# trace watches the running kernel: no --sysroot, no --source.
 	trace) echo "--inode --exporter --pid --duration --count --timeout --kprobes" \
-		"--json --bytes $_dmabufctl_common_opts" ;;
+		"--json --bytes --help --usage --version" ;;
 	revoke) echo "--pid --fd --yes --dry-run --verify --json --bytes" \
 		"$_dmabufctl_common_opts" ;;
 	esac

@@ -131,8 +131,9 @@ complete -c dmabufctl -n __dmabufctl_no_command -a trace -d 'trace exports, atta
 complete -c dmabufctl -n __dmabufctl_no_command -a revoke -d 'revoke a dma-buf through a holder\'s fd'
 
 # Options of every command, and of dmabufctl itself.
-complete -c dmabufctl -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
-complete -c dmabufctl -l source -x -a 'bpf debugfs procfs' -d 'use only this source'
+# trace watches the running kernel: no --sysroot, no --source.
+complete -c dmabufctl -n 'not __dmabufctl_using trace' -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
+complete -c dmabufctl -n 'not __dmabufctl_using trace' -l source -x -a 'bpf debugfs procfs' -d 'use only this source'
 complete -c dmabufctl -s '?' -l help -d 'give the help list'
 complete -c dmabufctl -l usage -d 'give a short usage message'
 complete -c dmabufctl -s V -l version -d 'print program version'
@@ -158,8 +159,8 @@ complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_co
 
 # trace
 complete -c dmabufctl -n '__dmabufctl_using trace' -l inode -x -a '(__dmabufctl_query INODE)' -d 'only this buffer'
-complete -c dmabufctl -n '__dmabufctl_using trace' -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of this exporter'
-complete -c dmabufctl -n '__dmabufctl_using trace' -l pid -x -a '(__fish_complete_pids)' -d 'only events caused by this process'
+complete -c dmabufctl -n '__dmabufctl_using trace' -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of this exporter'
+complete -c dmabufctl -n '__dmabufctl_using trace' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only events caused by this process'
 complete -c dmabufctl -n '__dmabufctl_using trace' -l duration -x -d 'stop after TIME (5, 2.5s, 500ms, 1m)'
 complete -c dmabufctl -n '__dmabufctl_using trace' -s c -l count -x -d 'stop after N events'
 complete -c dmabufctl -n '__dmabufctl_using trace' -l timeout -x -d 'how long importers get to react (default 3s)'

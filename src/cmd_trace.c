@@ -36,12 +36,12 @@ struct trace_args {
 /* Exporter names are compared as BPF records them: 31 bytes (trace.h). */
 #define EXPORTER_LEN 32
 
-enum { OPT_INODE = 0x300, OPT_EXPORTER, OPT_PID, OPT_DURATION, OPT_TIMEOUT, OPT_KPROBES };
+enum { OPT_INODE = 0x300, OPT_DURATION, OPT_TIMEOUT, OPT_KPROBES };
 
 static const struct argp_option options[] = {
 	{ "inode", OPT_INODE, "INODE", 0, "Only this buffer (filtered in the kernel)", 0 },
-	{ "exporter", OPT_EXPORTER, "NAME", 0, "Only buffers of this exporter (udmabuf, system, ...)", 0 },
-	{ "pid", OPT_PID, "PID", 0, "Only events caused by this process", 0 },
+	{ "exporter", 'e', "NAME", 0, "Only buffers of this exporter (udmabuf, system, ...)", 0 },
+	{ "pid", 'p', "PID", 0, "Only events caused by this process", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0, "Stop after TIME (5, 2.5s, 500ms, 1m)", 0 },
 	{ "count", 'c', "N", 0, "Stop after N events", 0 },
 	{ "timeout", OPT_TIMEOUT, "TIME", 0,
@@ -59,7 +59,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		if (parse_u64(arg, &a->inode) || !a->inode)
 			argp_error(state, "--inode: '%s': not an inode number", arg);
 		break;
-	case OPT_EXPORTER:
+	case 'e':
 		if (!*arg)
 			argp_error(state, "--exporter: empty name");
 		if (strlen(arg) >= EXPORTER_LEN)
@@ -67,7 +67,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 				   EXPORTER_LEN - 1);
 		a->exporter = arg;
 		break;
-	case OPT_PID:
+	case 'p':
 		if (parse_pid(arg, &a->pid))
 			argp_error(state, "--pid: '%s': not a process id", arg);
 		break;
@@ -89,10 +89,6 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, "'%s': unexpected argument (use --inode)", arg);
 		break;
-	case ARGP_KEY_END:
-		if (gopts.sysroot)
-			argp_error(state, "--sysroot: trace watches the running kernel");
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -100,8 +96,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_child children[] = {
+	/* No common options: trace watches the running kernel, from BPF only. */
 	{ &output_json_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
 	{ 0 }
 };
 

@@ -50,6 +50,11 @@ help_specs() {
 			s = $0
 			sub(/^ +/, "", s)
 			sub(/  .*/, "", s)
+			# argp appends its own options to whichever group is last.
+			if (s ~ /^(-\?, --help|--usage|-V, --version)$/) {
+				print "common\t" s
+				next
+			}
 			print (g ? g : "own") "\t" s
 		}'
 }
