@@ -1,1 +1,17 @@
-# tests/helpers: see Makefile.am
+# tests/helpers: programs that make real dma-bufs and real importers for
+# the VM suites and `make demo` (protocol: tests/helpers/README.md).
+# noinst, not check: plain `make` builds them, and make check depends on
+# all, so the suites find them in $(TESTS_HELPERS) either way.
+HELPER_PROGS = \
+	tests/helpers/mkbufs \
+	tests/helpers/dmabuf-vgem \
+	tests/helpers/dmabuf-iommufd
+noinst_PROGRAMS += $(HELPER_PROGS)
+
+HELPER_COMMON = tests/helpers/helper.c tests/helpers/helper.h
+tests_helpers_mkbufs_SOURCES = tests/helpers/mkbufs.c $(HELPER_COMMON)
+tests_helpers_dmabuf_vgem_SOURCES = tests/helpers/dmabuf-vgem.c $(HELPER_COMMON)
+tests_helpers_dmabuf_iommufd_SOURCES = tests/helpers/dmabuf-iommufd.c \
+	tests/helpers/iommufd-test.h $(HELPER_COMMON)
+
+EXTRA_DIST += tests/helpers/README.md
