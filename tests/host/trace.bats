@@ -35,7 +35,10 @@ bad_input() {	# REGEX ARGS...: exit 64, the message on stderr, nothing on stdout
 	bad_input "--count: '0': not a number from 1" -c 0
 	bad_input "--count: 'many': not a number from 1" --count many
 	bad_input "'42': unexpected argument \\(use --inode\\)" 42
-	bad_input "--sysroot: trace watches the running kernel" --sysroot /
+	bad_input "unrecognized option '--sysroot'" --sysroot /
+	bad_input "unrecognized option '--source'" --source bpf
+	bad_input "--pid: 'abc': not a process id" -p abc
+	bad_input "--exporter: empty name" -e ''
 	bad_input "unrecognized option '--bogus'" --bogus
 }
 
