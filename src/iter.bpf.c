@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dma-buf iterator (Linux 6.16+, kernel/bpf/dmabuf_iter.c): one iter_buf
- * record per buffer, then one iter_att per attachment, written to the
- * iterator's seq_file for source_bpf.c to read.
+ * dma-buf iterator (Linux 6.16+, kernel/bpf/dmabuf_iter.c): per buffer one
+ * iter_buf record, then one iter_att per attachment and an ITER_MAGIC_MORE
+ * record when there are more than TRACE_MAX_ATTACH, written to the
+ * iterator's seq_file for source_bpf.c to read.  Every record names its
+ * kind, so the attachment list is walked once, with no count up front.
+ *
+ * The walk is a bpf_loop() callback (5.17+, so on every kernel with the
+ * iterator): the verifier checks its body once and not once per iteration
+ * as it does an open-coded bounded loop, which cost seconds of load time
+ * per run and grew with TRACE_MAX_ATTACH.
  *
  * The iterator holds dmabuf_list_mutex and a reference on the buffer, not
  * its reservation lock: the attachment walk can race with attach/detach,
@@ -29,6 +36,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+/* State shared with walk_one(); pos is a plain scalar so that the
+ * verifier finds the callback's states equal and stops after one pass. */
+struct walk {
+	struct seq_file *seq;
+	struct iter_att *a;
+	struct list_head *head;
+	struct list_head *pos;
+};
 
 static __always_inline long file_count(struct file *f)
 {
@@ -57,18 +73,46 @@ static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
 	return (__u64)BPF_CORE_READ(o, move_notify);
 }
 
+/* One attachment per call; 1 ends the walk at the list head (or on a
+ * failed read, which leaves pos 0). */
+static long walk_one(__u32 i, struct walk *w)
+{
+	const struct dma_buf_attach_ops *ops;
+	struct dma_buf_attachment *att;
+	struct iter_att *a = w->a;
+	struct list_head *pos = w->pos;
+	struct device *dev;
+	const char *str;
+
+	if (!pos || pos == w->head)
+		return 1;
+	att = (void *)pos - bpf_core_field_offset(struct dma_buf_attachment, node);
+	ops = BPF_CORE_READ(att, importer_ops);
+	a->dynamic = ops != NULL;
+	a->callback = ops_callback(ops);
+	a->device[0] = 0;
+	dev = BPF_CORE_READ(att, dev);
+	if (dev) {
+		str = BPF_CORE_READ(dev, kobj.name);
+		if (!str)
+			str = BPF_CORE_READ(dev, init_name);
+		if (str)
+			bpf_probe_read_kernel_str(a->device, sizeof(a->device), str);
+	}
+	bpf_seq_write(w->seq, a, sizeof(*a));
+	w->pos = BPF_CORE_READ(pos, next);
+	return 0;
+}
+
 SEC("iter/dmabuf")
 int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 {
-	struct seq_file *seq = ctx->meta->seq;
 	struct dma_buf *buf = ctx->dmabuf;
-	struct dma_buf_attachment *att;
-	struct list_head *head, *pos;
 	struct scratch *s;
 	struct file *file;
+	struct walk w;
 	const char *str;
 	__u32 zero = 0;
-	int i, n = 0;
 
 	/* NULL once, at the end of the walk. */
 	if (!buf)
@@ -78,14 +122,13 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 		return 0;
 
 	file = BPF_CORE_READ(buf, file);
-	s->b.magic = ITER_MAGIC;
+	s->b.magic = ITER_MAGIC_BUF;
 	s->b.inode = BPF_CORE_READ(file, f_inode, i_ino);
 	s->b.size = BPF_CORE_READ(buf, size);
 	/* Minus the reference dma_buf_iter_begin()/next() hold for us. */
 	s->b.refcount = file_count(file) - 1;
 	s->b.f_flags = BPF_CORE_READ(file, f_flags);
 	s->b.f_mode = BPF_CORE_READ(file, f_mode);
-	s->b.truncated = 0;
 	s->b.pad = 0;
 	s->b.exporter[0] = 0;
 	s->b.name[0] = 0;
@@ -95,51 +138,21 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 	str = BPF_CORE_READ(buf, name);
 	if (str)
 		bpf_probe_read_kernel_str(s->b.name, sizeof(s->b.name), str);
+	bpf_seq_write(ctx->meta->seq, &s->b, sizeof(s->b));
 
-	/* Count first: the reader needs nr_attach before the records. */
-	head = &buf->attachments;
-	pos = BPF_CORE_READ(buf, attachments.next);
-	for (i = 0; i < TRACE_MAX_ATTACH; i++) {
-		if (!pos || pos == head)
-			break;
-		n++;
-		pos = BPF_CORE_READ(pos, next);
-	}
-	if (pos && pos != head)
-		s->b.truncated = 1;
-	s->b.nr_attach = n;
-	bpf_seq_write(seq, &s->b, sizeof(s->b));
-
-	pos = BPF_CORE_READ(buf, attachments.next);
-	for (i = 0; i < TRACE_MAX_ATTACH; i++) {
-		const struct dma_buf_attach_ops *ops;
-		struct device *dev;
-
-		if (i >= n || !pos || pos == head)
-			break;
-		att = (void *)pos - bpf_core_field_offset(att->node);
-		ops = BPF_CORE_READ(att, importer_ops);
-		s->a.dynamic = ops != NULL;
-		s->a.callback = ops_callback(ops);
-		s->a.pad = 0;
-		s->a.device[0] = 0;
-		dev = BPF_CORE_READ(att, dev);
-		if (dev) {
-			str = BPF_CORE_READ(dev, kobj.name);
-			if (!str)
-				str = BPF_CORE_READ(dev, init_name);
-			if (str)
-				bpf_probe_read_kernel_str(s->a.device, sizeof(s->a.device), str);
-		}
-		bpf_seq_write(seq, &s->a, sizeof(s->a));
-		pos = BPF_CORE_READ(pos, next);
-	}
-	/* A list that shrank between the walks: pad so the reader stays in step. */
-	for (; i < n && i < TRACE_MAX_ATTACH; i++) {
+	s->a.magic = ITER_MAGIC_ATT;
+	s->a.inode = s->b.inode;
+	w.seq = ctx->meta->seq;
+	w.a = &s->a;
+	w.head = &buf->attachments;
+	w.pos = BPF_CORE_READ(buf, attachments.next);
+	bpf_loop(TRACE_MAX_ATTACH, walk_one, &w, 0);
+	if (w.pos && w.pos != w.head) {
+		s->a.magic = ITER_MAGIC_MORE;
+		s->a.dynamic = 0;
 		s->a.callback = 0;
-		s->a.dynamic = -1;
 		s->a.device[0] = 0;
-		bpf_seq_write(seq, &s->a, sizeof(s->a));
+		bpf_seq_write(ctx->meta->seq, &s->a, sizeof(s->a));
 	}
 	return 0;
 }

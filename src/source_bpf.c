@@ -5,10 +5,11 @@
  * dynamic or not, importer callback symbol) without debugfs and without
  * taking each buffer's reservation lock as debugfs bufinfo does.
  *
- * Support is read from the kernel's BTF (struct bpf_iter__dmabuf) before
- * anything is loaded; when it cannot run, the reason goes to the set
- * (kernel too old, no BTF, BPF refused, not root) and scan() falls back to
- * debugfs.
+ * On 6.16+ the program is loaded straight away (libbpf parses vmlinux BTF
+ * once for it); only when that fails do we look at the kernel's BTF for the
+ * reason.  Older releases are checked in the BTF first.
+ * The reason goes to the set (kernel too old, no BTF, BPF refused, not
+ * root) and scan() falls back to debugfs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -85,67 +86,111 @@ static void nul_terminate(char *s, size_t n)
 	s[n - 1] = '\0';
 }
 
+/* Records are self-describing (trace.h): a buffer, its attachments, maybe
+ * a "more" marker.  An attachment must follow its own buffer. */
 static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 {
-	size_t off = 0, nbufs = 0;
+	struct dmabuf *buf = NULL;
+	uint64_t inode = 0;
+	size_t off = 0, nrec = 0;
 
-	while (off < len) {
+	for (; off < len; nrec++) {
 		struct iter_buf b;
-		struct dmabuf *buf;
-		uint32_t i;
+		struct iter_att a;
+		uint32_t magic;
 
-		if (len - off < sizeof(b))
+		if (len - off < sizeof(magic))
 			goto short_read;
-		memcpy(&b, data + off, sizeof(b));
-		off += sizeof(b);
-		if (b.magic != ITER_MAGIC || b.nr_attach > TRACE_MAX_ATTACH) {
-			dmabuf_warn(set, "bpf: iterator record %zu is garbled; "
-				    "the rest of its output is ignored", nbufs);
-			return 0;
+		memcpy(&magic, data + off, sizeof(magic));
+		if (magic == ITER_MAGIC_BUF) {
+			if (len - off < sizeof(b))
+				goto short_read;
+			memcpy(&b, data + off, sizeof(b));
+			off += sizeof(b);
+			nul_terminate(b.exporter, sizeof(b.exporter));
+			nul_terminate(b.name, sizeof(b.name));
+
+			inode = b.inode;
+			buf = dmabuf_get(set, b.inode, DMABUF_SRC_BPF);
+			dmabuf_set_size(buf, DMABUF_SRC_BPF, b.size);
+			dmabuf_set_exporter(buf, DMABUF_SRC_BPF, b.exporter);
+			dmabuf_set_name(buf, DMABUF_SRC_BPF, b.name[0] ? b.name : NULL);
+			dmabuf_set_refcount(buf, DMABUF_SRC_BPF, (long)b.refcount);
+			dmabuf_set_flags(buf, DMABUF_SRC_BPF, b.f_flags, b.f_mode);
+			/* Known, possibly empty. */
+			dmabuf_add_attachment(buf, DMABUF_SRC_BPF, NULL, NULL, -1);
+			continue;
 		}
-		if (len - off < b.nr_attach * sizeof(struct iter_att))
+		if (magic != ITER_MAGIC_ATT && magic != ITER_MAGIC_MORE)
+			goto garbled;
+		if (len - off < sizeof(a))
 			goto short_read;
-		nul_terminate(b.exporter, sizeof(b.exporter));
-		nul_terminate(b.name, sizeof(b.name));
-
-		buf = dmabuf_get(set, b.inode, DMABUF_SRC_BPF);
-		dmabuf_set_size(buf, DMABUF_SRC_BPF, b.size);
-		dmabuf_set_exporter(buf, DMABUF_SRC_BPF, b.exporter);
-		dmabuf_set_name(buf, DMABUF_SRC_BPF, b.name[0] ? b.name : NULL);
-		dmabuf_set_refcount(buf, DMABUF_SRC_BPF, (long)b.refcount);
-		dmabuf_set_flags(buf, DMABUF_SRC_BPF, b.f_flags, b.f_mode);
-		/* Known, possibly empty. */
-		dmabuf_add_attachment(buf, DMABUF_SRC_BPF, NULL, NULL, -1);
-		for (i = 0; i < b.nr_attach; i++) {
-			struct iter_att a;
-
-			memcpy(&a, data + off, sizeof(a));
-			off += sizeof(a);
-			nul_terminate(a.device, sizeof(a.device));
-			if (a.dynamic < 0)
-				continue;	/* detached while we walked */
-			dmabuf_add_attachment(buf, DMABUF_SRC_BPF, a.device[0] ? a.device : "?",
-					      a.callback ? ksym_name(a.callback) : NULL,
-					      a.dynamic);
-		}
-		if (b.truncated)
+		memcpy(&a, data + off, sizeof(a));
+		off += sizeof(a);
+		if (!buf || a.inode != inode)
+			goto garbled;
+		if (magic == ITER_MAGIC_MORE) {
 			dmabuf_warn(set, "bpf: buffer %llu has more than %d attachments; "
-				    "only the first %d are listed", (unsigned long long)b.inode,
+				    "only the first %d are listed", (unsigned long long)inode,
 				    TRACE_MAX_ATTACH, TRACE_MAX_ATTACH);
-		nbufs++;
+			continue;
+		}
+		nul_terminate(a.device, sizeof(a.device));
+		/* ksym_name() reads kallsyms once, at the first callback:
+		 * static importers (most) never cost that. */
+		dmabuf_add_attachment(buf, DMABUF_SRC_BPF, a.device[0] ? a.device : "?",
+				      a.callback ? ksym_name(a.callback) : NULL, a.dynamic);
 	}
 	return 0;
 
+garbled:
+	dmabuf_warn(set, "bpf: iterator record %zu is garbled; "
+		    "the rest of its output is ignored", nrec);
+	return 0;
 short_read:
 	dmabuf_warn(set, "bpf: iterator output ends inside a record (%zu bytes left)", len - off);
 	return 0;
+}
+
+/*
+ * Whether the kernel's BTF has the iterator's context (6.16+).  Parsing
+ * vmlinux BTF costs more than the rest of a list, and libbpf does it again
+ * to load: only for a reason, or on releases that predate the iterator.
+ */
+static bool kernel_has_iter(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id;
+
+	if (!vmlinux)
+		return true;	/* cannot tell: do not blame the kernel */
+	id = btf__find_by_name_kind(vmlinux, "bpf_iter__dmabuf", BTF_KIND_STRUCT);
+	btf__free(vmlinux);
+	return id > 0;
+}
+
+static int skip_old(struct dmabuf_set *set, const struct utsname *un)
+{
+	return skip(set, -EOPNOTSUPP, NULL,
+		    "kernel %s is too old: no dma-buf BPF iterator (Linux 6.16+)", un->release);
+}
+
+/* A release before 6.16, which added the iterator.  Those are asked the
+ * BTF first (a backport is still found): a failed load costs more, as
+ * libbpf parses vmlinux and then every module's BTF for the target. */
+static bool release_before_iter(const char *release)
+{
+	int major, minor;
+
+	if (sscanf(release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major < 6 || (major == 6 && minor < 16);
 }
 
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	struct iter_bpf *skel = NULL;
 	struct bpf_link *link = NULL;
-	struct btf *vmlinux;
 	struct utsname un;
 	char *data = NULL;
 	ssize_t len;
@@ -156,22 +201,24 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	libbpf_set_print(quiet);
 	uname(&un);
 
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
+	/* The kernel's verifier needs its own BTF for tracing programs. */
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return skip(set, -EOPNOTSUPP, "the iterator needs a kernel with CONFIG_DEBUG_INFO_BTF",
 			    "kernel %s has no BTF", un.release);
-	ret = btf__find_by_name_kind(vmlinux, "bpf_iter__dmabuf", BTF_KIND_STRUCT);
-	btf__free(vmlinux);
-	if (ret < 0)
-		return skip(set, -EOPNOTSUPP, NULL,
-			    "kernel %s is too old: no dma-buf BPF iterator (Linux 6.16+)", un.release);
+	if (release_before_iter(un.release) && !kernel_has_iter())
+		return skip_old(set, &un);
 	if (geteuid() != 0)
 		return skip(set, -EPERM, "run as root for the BPF iterator", "not root");
 
+	/* Load first: the supported case then parses vmlinux BTF once. */
 	skel = iter_bpf__open_and_load();
 	if (!skel) {
 		ret = -errno;
-		skip(set, ret, NULL, "kernel refused the BPF iterator: %s", strerror(-ret));
+		if (ret != -EPERM && ret != -EACCES && !kernel_has_iter())
+			ret = skip(set, -EOPNOTSUPP, NULL,
+				   "kernel %s has no dma-buf BPF iterator", un.release);
+		else
+			skip(set, ret, NULL, "kernel refused the BPF iterator: %s", strerror(-ret));
 		goto cleanup;
 	}
 	link = bpf_program__attach_iter(skel->progs.dmabuf_collect, NULL);

@@ -52,27 +52,33 @@ struct trace_event {
 	char device[TRACE_DEV_LEN];
 };
 
-/* iter.bpf.c writes, per buffer, one iter_buf then nr_attach iter_att. */
-#define ITER_MAGIC	0x64627566	/* "dbuf" */
+/*
+ * iter.bpf.c writes, per buffer, one iter_buf, then one iter_att per
+ * attachment, then one of kind ITER_MAGIC_MORE when it stopped at
+ * TRACE_MAX_ATTACH.  Each record starts with its kind (magic), so the
+ * writer walks the attachments once and the reader needs no count.
+ */
+#define ITER_MAGIC_BUF	0x64627566	/* "dbuf": struct iter_buf */
+#define ITER_MAGIC_ATT	0x64617474	/* "datt": struct iter_att */
+#define ITER_MAGIC_MORE	0x646d6f72	/* "dmor": struct iter_att, no data */
 
 struct iter_buf {
-	__u32 magic;
-	__u32 nr_attach;	/* records that follow */
+	__u32 magic;		/* ITER_MAGIC_BUF */
+	__u32 f_flags;
 	__u64 inode;
 	__u64 size;
 	__s64 refcount;		/* file_count(dmabuf->file) as debugfs prints it */
-	__u32 f_flags;
 	__u32 f_mode;
-	__u32 truncated;	/* more than TRACE_MAX_ATTACH attachments */
 	__u32 pad;
 	char exporter[TRACE_EXP_LEN];
 	char name[TRACE_NAME_LEN];
 };
 
 struct iter_att {
+	__u32 magic;		/* ITER_MAGIC_ATT or ITER_MAGIC_MORE */
+	__s32 dynamic;		/* has importer_ops */
+	__u64 inode;		/* its buffer's, to check the reader is in step */
 	__u64 callback;		/* notify callback address, 0 = none */
-	__s32 dynamic;
-	__u32 pad;
 	char device[TRACE_DEV_LEN];
 };
 
