@@ -324,6 +324,21 @@ void out_json_meta(struct json_object *root, const struct dmabuf_set *set)
 	for (i = 0; i < set->nr_warnings; i++)
 		json_object_array_add(arr, out_json_str(set->warnings[i]));
 	json_object_object_add(root, "warnings", arr);
+
+	/* Why a source did not run, for scripts; not a warning on stderr,
+	 * since e.g. every kernel before 6.16 lacks the iterator. */
+	arr = json_object_new_array();
+	for (src = 0; src < DMABUF_SRC_NR; src++) {
+		struct json_object *o;
+
+		if (!set->status[src].tried || set->status[src].used || !set->status[src].why)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "source", json_object_new_string(dmabuf_source_name(src)));
+		json_object_object_add(o, "reason", out_json_str(set->status[src].why));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "skipped", arr);
 }
 
 bool out_holders_known(const struct dmabuf_set *set)

@@ -148,7 +148,7 @@ stderr_is_diagnostics() {
 		# shellcheck disable=SC2086
 		run -0 "$DMABUFCTL" list --sysroot "$BASIC" -J $args
 		assert_equal "$(jq -c 'keys_unsorted' <<<"$output")" \
-			'["dmabufs","totals","sources","warnings"]'
+			'["dmabufs","totals","sources","warnings","skipped"]'
 	done
 	run -0 "$DMABUFCTL" list --sysroot "$BASIC" -J
 	assert_equal "$(jq -c '.dmabufs[0] | keys_unsorted' <<<"$output")" \
@@ -158,6 +158,8 @@ stderr_is_diagnostics() {
 	assert_equal "$(jq -c '.dmabufs[0].attachments[0].device' <<<"$output")" '"0000:00:02.0"'
 	assert_equal "$(jq -c '.dmabufs[1].name' <<<"$output")" 'null'
 	assert_equal "$(jq -c '.warnings' <<<"$output")" '[]'
+	assert_equal "$(jq -c '.skipped' <<<"$output")" \
+		'[{"source":"bpf","reason":"replaying a captured tree (--sysroot)"}]'
 	jq -e '.sources | index("debugfs")' <<<"$output"
 	# No source knows attachments without debugfs or BPF: null, not [].
 	run -0 "$DMABUFCTL" list --sysroot "$BASIC" --source procfs -J
@@ -227,7 +229,7 @@ stderr_is_diagnostics() {
 @test "show -J: detail object" {
 	run -0 "$DMABUFCTL" show --sysroot "$BASIC" -J 101
 	assert_equal "$(jq -c 'keys_unsorted' <<<"$output")" \
-		'["inode","size","exporter","name","refcount","flags","mode","revoked","attachments","fences","processes","sources","warnings"]'
+		'["inode","size","exporter","name","refcount","flags","mode","revoked","attachments","fences","processes","sources","warnings","skipped"]'
 	assert_equal "$(jq -c '.processes[1].maps' <<<"$output")" \
 		'[{"start":"0x7f0000000000","end":"0x7f0000100000","offset":0,"perms":"rw-s"}]'
 	assert_equal "$(jq -c '[.size, .flags, .revoked]' <<<"$output")" '[1048576,524290,null]'
@@ -250,7 +252,7 @@ stderr_is_diagnostics() {
 @test "procs -J: RSS and PSS arithmetic" {
 	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" -J
 	assert_equal "$(jq -c 'keys_unsorted' <<<"$output")" \
-		'["processes","unattributed","sources","warnings"]'
+		'["processes","unattributed","sources","warnings","skipped"]'
 	# 101 (1 MiB) is shared by 100 and 200; 102 (4 MiB) is 100's alone.
 	assert_equal "$(jq -c '.processes' <<<"$output")" \
 		'[{"pid":100,"comm":"compositor","buffers":2,"rss":5242880,"pss":4718592},{"pid":200,"comm":"player","buffers":1,"rss":1048576,"pss":524288}]'
@@ -281,5 +283,5 @@ stderr_is_diagnostics() {
 	stderr_is_diagnostics
 	run -0 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$DMABUFCTL" -J
-	jq -e '(keys_unsorted == ["dmabufs","totals","sources","warnings"])' <<<"$output"
+	jq -e '(keys_unsorted == ["dmabufs","totals","sources","warnings","skipped"])' <<<"$output"
 }

@@ -11,11 +11,12 @@ load common
 LIVE_ONLY='(.. | objects | select(has("dynamic") and has("device"))) |= (.dynamic = null | .callback = null)'
 
 # replay KERNEL ARGS...: run dmabufctl on the captured tree; JSON on stdout
-# without "sources" (live and replay use different sources by design).
+# without "sources" and "skipped" (live and replay use different sources by
+# design).
 replay() {
 	local dir=$FIXTURES/$1
 	shift
-	"$DMABUFCTL" --sysroot "$dir" "$@" 2>"$BATS_TEST_TMPDIR/stderr" | jq -S 'del(.sources)'
+	"$DMABUFCTL" --sysroot "$dir" "$@" 2>"$BATS_TEST_TMPDIR/stderr" | jq -S 'del(.sources, .skipped)'
 }
 
 # compare_replay KERNEL EXPECTED-FILE ARGS...

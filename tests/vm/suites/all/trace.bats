@@ -143,6 +143,10 @@ load trace-common
 	case $(kernel_major) in
 	6)	assert_equal "$(jq -c '.sources | map(select(. == "bpf" or . == "debugfs"))' <<< "$output")" \
 			'["debugfs"]'
+		# -J says why the iterator was not used, without a warning.
+		jq -e '.skipped[] | select(.source == "bpf") | .reason | test("too old.*6[.]16")' \
+			<<< "$output" >/dev/null
+		assert_equal "$(jq -c '.warnings' <<< "$output")" '[]'
 		# Asked for explicitly, the iterator says why not.
 		run "$DMABUFCTL" list --source bpf
 		assert_failure
