@@ -11,3 +11,4 @@ HOST_TESTS = \
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash
 EXTRA_DIST += tests/fixtures
+EXTRA_DIST += tests/host/docs-common.bash

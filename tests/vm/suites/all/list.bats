@@ -3,14 +3,7 @@
 # dma-bufs in every shape; each test checks dmabufctl against what mkbufs
 # says it made and against the kernel's own debugfs bufinfo.  Runs in the
 # guest (tests/vm/check-kernel) as root, on the stock and the test kernel.
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-
-: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
-: "${BUILDDIR:=$SRCDIR}"
-: "${DMABUFCTL:=$BUILDDIR/src/dmabufctl}"
-: "${TESTS_HELPERS:=$BUILDDIR/tests/helpers}"
+load ../common
 
 BUFINFO=/sys/kernel/debug/dma_buf/bufinfo
 # One of each shape, and many small ones: about 50 buffers in all.

@@ -3,15 +3,7 @@
 # boots: trixie (6.12: move_notify, no iterator), sid and the test kernel
 # (7.2: invalidate_mappings, iter/dmabuf).  Real udmabufs from mkbufs, real
 # vgem imports; events are checked against what the helpers report.
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-
-: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
-: "${DMABUFCTL:=$SRCDIR/src/dmabufctl}"
-: "${TESTS_HELPERS:=$SRCDIR/tests/helpers}"
-
-load trace-common
+load ../common
 
 @test "trace: the start line comes once every probe is attached, with this kernel's invalidate" {
 	trace_start

@@ -1,53 +1,16 @@
 #!/usr/bin/env bats
 # revoke on Debian's stock kernels (trixie, sid): no DMA_BUF_IOCTL_REVOKE.
 # The tool must say so, with its own status, and leave the buffer alone.
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../common
 
-: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
-: "${DMABUFCTL:=$SRCDIR/src/dmabufctl}"
-: "${TESTS_HELPERS:=$SRCDIR/tests/helpers}"
-
-# mkbufs SPEC...: start it, keep its report lines in MK_LINES.
-mk_start() {
-	coproc MK { exec "$TESTS_HELPERS/mkbufs" "$@" 2>"$BATS_TEST_TMPDIR/mkbufs.err"; }
-	MK_LINES=()
-	local line
-	while read -r -t 30 line <&"${MK[0]}"; do
-		[ "$line" = ready ] && return 0
-		MK_LINES+=("$line")
-	done
-	fail "mkbufs did not start: $(cat "$BATS_TEST_TMPDIR/mkbufs.err")"
-}
-
-# mk_cmd LINE: one command, its one-line answer in MK_REPLY.
-mk_cmd() {
-	echo "$1" >&"${MK[1]}"
-	read -r -t 30 MK_REPLY <&"${MK[0]}" || fail "mkbufs did not answer '$1'"
-}
-
-# field NAME LINE: the value of NAME= in a report line.
-field() {
-	local f
-	for f in $2; do
-		[ "${f%%=*}" = "$1" ] && { echo "${f#*=}"; return 0; }
-	done
-	return 1
-}
-
-teardown() {
-	if [ -n "${MK_PID:-}" ]; then
-		echo quit >&"${MK[1]}" || true
-		wait "$MK_PID" || true
-	fi
-}
+# Wait up to 30 s for each line from mkbufs (common.bash waits 60).
+H_TIMEOUT=30
 
 # The buffer still works and carries no revoked mark.
 assert_untouched() {	# INODE PID FD
-	mk_cmd "touch $1"
+	mk "touch $1"
 	assert_equal "$MK_REPLY" "ok pages=16"
-	mk_cmd "mmap $1"
+	mk "mmap $1"
 	assert_equal "$MK_REPLY" "ok maps=2"
 	run grep -c '^revoked:' "/proc/$2/fdinfo/$3"
 	assert_output 0
@@ -94,6 +57,6 @@ dmabufctl: hint: needs a kernel with the dma-buf revoke series, see tests/kernel
 	assert_equal "$status" 9
 	assert_equal "$stderr" "dmabufctl: dma-buf $ino: revoke: no process holds it by fd, only by mappings: mkbufs[$pid]
 dmabufctl: hint: revoke needs an fd to duplicate; mappings and kernel references cannot be duplicated"
-	mk_cmd "touch $ino"
+	mk "touch $ino"
 	assert_equal "$MK_REPLY" "ok pages=16"
 }

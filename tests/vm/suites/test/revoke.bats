@@ -3,77 +3,9 @@
 # udmabuf and iommufd's mock exporter revocable, vgem, system heap).
 # Every refusal is followed by proof that nothing changed: the holder can
 # still read every page through its mapping and fdinfo has no revoked mark.
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-
-: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
-: "${DMABUFCTL:=$SRCDIR/src/dmabufctl}"
-: "${TESTS_HELPERS:=$SRCDIR/tests/helpers}"
+load ../common
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-
-# Helpers speak a line protocol (tests/helpers/README.md): report lines,
-# "ready", then one answer line per command.  One coprocess per helper.
-h_ready() {	# NAME FD: report lines into H_LINES until "ready"
-	local line
-	H_LINES=()
-	while read -r -t 60 line <&"$2"; do
-		[ "$line" = ready ] && return 0
-		H_LINES+=("$line")
-	done
-	fail "$1 did not start: $(cat "$BATS_TEST_TMPDIR/$1.err")"
-}
-
-h_cmd() {	# NAME IN OUT LINE: the answer in H_REPLY
-	echo "$4" >&"$2"
-	read -r -t 60 H_REPLY <&"$3" || fail "$1 did not answer '$4'"
-}
-
-mk_start() {	# SPEC...
-	{ coproc MK { exec "$TESTS_HELPERS/mkbufs" "$@" 2>"$BATS_TEST_TMPDIR/mkbufs.err"; }; } 2>/dev/null
-	h_ready mkbufs "${MK[0]}"
-	MK_LINES=("${H_LINES[@]}")
-}
-mk() { h_cmd mkbufs "${MK[1]}" "${MK[0]}" "$1"; MK_REPLY=$H_REPLY; }
-
-vg_start() {	# ARGS...
-	{ coproc VG { exec "$TESTS_HELPERS/dmabuf-vgem" "$@" 2>"$BATS_TEST_TMPDIR/dmabuf-vgem.err"; }; } 2>/dev/null
-	h_ready dmabuf-vgem "${VG[0]}"
-	VG_LINE=${H_LINES[0]}
-}
-
-io_start() {	# ARGS...
-	{ coproc IO { exec "$TESTS_HELPERS/dmabuf-iommufd" "$@" 2>"$BATS_TEST_TMPDIR/dmabuf-iommufd.err"; }; } 2>/dev/null
-	h_ready dmabuf-iommufd "${IO[0]}"
-	IO_LINE=${H_LINES[0]}
-}
-io() { h_cmd dmabuf-iommufd "${IO[1]}" "${IO[0]}" "$1"; IO_REPLY=$H_REPLY; }
-
-field() {	# NAME LINE
-	local f
-	for f in $2; do
-		[ "${f%%=*}" = "$1" ] && { echo "${f#*=}"; return 0; }
-	done
-	return 1
-}
-
-teardown() {
-	local p
-	for p in "${VG_PID:-}:${VG[1]:-}" "${IO_PID:-}:${IO[1]:-}" "${MK_PID:-}:${MK[1]:-}"; do
-		[ "$p" != : ] || continue
-		echo quit >&"${p#*:}" 2>/dev/null || true
-		wait "${p%%:*}" 2>/dev/null || true
-	done
-}
-
-# The first buffer mkbufs reported: INO, PID, FD, SIZE.
-mk_first() {
-	INO=$(field inode "${MK_LINES[0]}")
-	PID=$(field pid "${MK_LINES[0]}")
-	FD=$(field fds "${MK_LINES[0]}")
-	PAGES=$(($(field size "${MK_LINES[0]}") / $(getconf PAGESIZE)))
-}
 
 # Nothing changed: every mapped page readable, a new mapping works (when
 # mkbufs holds an fd), and the holder's fdinfo has no revoked mark.

@@ -5,15 +5,7 @@
 # the test revoke op runs the real dma_buf_invalidate_mappings() path.
 # The IOMMU page table itself (dmabuf-iommufd "mapped") is the ground truth
 # for "unmapped".
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-
-: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
-: "${DMABUFCTL:=$SRCDIR/src/dmabufctl}"
-: "${TESTS_HELPERS:=$SRCDIR/tests/helpers}"
-
-load ../all/trace-common
+load ../common
 
 @test "list -J and show: the IOAS mapping is a dynamic attachment with callback iopt_revoke_notify" {
 	io_start

@@ -1,6 +1,16 @@
-# Helpers for the trace suites (all/trace.bats, test/trace-importers.bats):
-# dmabufctl trace -J in the background, the test helpers' line protocol
-# (tests/helpers/README.md), jq over the JSON Lines.
+# Shared by the VM suites (suites/*/*.bats, "load ../common"): bats
+# libraries, the paths tests/vm/check-kernel passes in the environment
+# (defaults for a run by hand from the source tree), dmabufctl trace -J in
+# the background, the test helpers' line protocol (tests/helpers/README.md),
+# jq over the JSON Lines.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)}"
+: "${BUILDDIR:=$SRCDIR}"
+: "${DMABUFCTL:=$BUILDDIR/src/dmabufctl}"
+: "${TESTS_HELPERS:=$BUILDDIR/tests/helpers}"
 
 # trace -J ARGS in the background; returns once its start line is out.
 trace_start() {
@@ -49,10 +59,15 @@ invalidate_func() {
 	if [ "$(kernel_major)" -ge 7 ]; then echo dma_buf_invalidate_mappings; else echo dma_buf_move_notify; fi
 }
 
+# Helpers speak a line protocol (tests/helpers/README.md): report lines,
+# "ready", then one answer line per command.  One coprocess per helper.
+# H_TIMEOUT: seconds to wait for a line (a suite may set its own).
+H_TIMEOUT=60
+
 h_ready() {	# NAME FD: report lines into H_LINES until "ready"
 	local line
 	H_LINES=()
-	while read -r -t 60 line <&"$2"; do
+	while read -r -t "$H_TIMEOUT" line <&"$2"; do
 		[ "$line" = ready ] && return 0
 		H_LINES+=("$line")
 	done
@@ -61,7 +76,7 @@ h_ready() {	# NAME FD: report lines into H_LINES until "ready"
 
 h_cmd() {	# NAME IN OUT LINE: the answer in H_REPLY
 	echo "$4" >&"$2"
-	read -r -t 60 H_REPLY <&"$3" || fail "$1 did not answer '$4'"
+	read -r -t "$H_TIMEOUT" H_REPLY <&"$3" || fail "$1 did not answer '$4'"
 }
 
 mk_start() {	# SPEC...
@@ -71,6 +86,14 @@ mk_start() {	# SPEC...
 }
 mk() { h_cmd mkbufs "${MK[1]}" "${MK[0]}" "$1"; MK_REPLY=$H_REPLY; }
 mk_quit() { echo quit >&"${MK[1]}"; wait "$MK_PID"; MK_PID=; }
+
+# The first buffer mkbufs reported: INO, PID, FD, PAGES.
+mk_first() {
+	INO=$(field inode "${MK_LINES[0]}")
+	PID=$(field pid "${MK_LINES[0]}")
+	FD=$(field fds "${MK_LINES[0]}")
+	PAGES=$(($(field size "${MK_LINES[0]}") / $(getconf PAGESIZE)))
+}
 
 vg_start() {	# ARGS...
 	{ coproc VG { exec "$TESTS_HELPERS/dmabuf-vgem" "$@" 2>"$BATS_TEST_TMPDIR/dmabuf-vgem.err"; }; } 2>/dev/null
@@ -86,7 +109,7 @@ io_start() {	# ARGS...
 }
 io() { h_cmd dmabuf-iommufd "${IO[1]}" "${IO[0]}" "$1"; IO_REPLY=$H_REPLY; }
 
-field() {	# NAME LINE
+field() {	# NAME LINE: the value of NAME= in a report line
 	local f
 	for f in $2; do
 		[ "${f%%=*}" = "$1" ] && { echo "${f#*=}"; return 0; }
@@ -94,6 +117,7 @@ field() {	# NAME LINE
 	return 1
 }
 
+# Stop whatever a test left running (a suite may define its own).
 teardown() {
 	local p
 	[ -z "${TRACE_PID:-}" ] || { kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true; }
