@@ -90,19 +90,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &output_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
-	{ 0 }
-};
-
 static const struct argp list_argp = {
 	options, parse, "[INODE...]",
 	"List dma-bufs: one row per buffer, with its importers and holders.\v"
 	"Sizes are human-readable (K, M, G: base 1024) unless -b.  A totals line "
 	"follows the table, except with -n, -r or -J (JSON has \"totals\").  "
 	"An INODE that does not exist is reported and makes the exit status 2.",
-	children, NULL, NULL
+	output_children, NULL, NULL
 };
 
 /* "a,b,c" built with open_memstream(); the caller frees it. */

@@ -51,19 +51,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &output_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
-	{ 0 }
-};
-
 static const struct argp procs_argp = {
 	options, parse, NULL,
 	"Per-process dma-buf totals, largest RSS first; the last row (PID '-') "
 	"counts the buffers no process holds.\v"
 	"With -p the table shows that process only; JSON \"unattributed\" always "
 	"covers the whole system (null when no process source could run).",
-	children, NULL, NULL
+	output_children, NULL, NULL
 };
 
 struct orphans {

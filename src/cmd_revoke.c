@@ -265,6 +265,16 @@ static char *blockers_str(const struct dmabuf *buf)
 	return s;
 }
 
+static void vset_message(struct outcome *o, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vset_message(struct outcome *o, const char *fmt, va_list ap)
+{
+	free(o->message);
+	if (vasprintf(&o->message, fmt, ap) < 0)
+		o->message = NULL;
+}
+
 static void set_message(struct outcome *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -272,10 +282,8 @@ static void set_message(struct outcome *o, const char *fmt, ...)
 {
 	va_list ap;
 
-	free(o->message);
 	va_start(ap, fmt);
-	if (vasprintf(&o->message, fmt, ap) < 0)
-		o->message = NULL;
+	vset_message(o, fmt, ap);
 	va_end(ap);
 }
 
@@ -289,10 +297,8 @@ static int fail(struct outcome *o, int status, int err, const char *what,
 	char object[48];
 	va_list ap;
 
-	free(o->message);
 	va_start(ap, fmt);
-	if (vasprintf(&o->message, fmt, ap) < 0)
-		o->message = NULL;
+	vset_message(o, fmt, ap);
 	va_end(ap);
 	o->status = status;
 	o->err = err;

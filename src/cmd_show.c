@@ -40,19 +40,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &output_json_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
-	{ 0 }
-};
-
 static const struct argp show_argp = {
 	NULL, parse, "INODE",
 	"Show all that is known of one dma-buf: size, exporter, name, refcount, "
 	"flags, importers, fences, and every process holding it with its fds and "
 	"mappings.\vUnknown fields (no source reports them) print as 'unknown', "
 	"null in JSON.  Exit status 2 when INODE does not exist.",
-	children, NULL, NULL
+	output_json_children, NULL, NULL
 };
 
 static void field(const char *key, const char *fmt, ...)

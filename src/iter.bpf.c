@@ -21,6 +21,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "trace.h"
+#include "dmabuf_core.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -46,33 +47,6 @@ struct walk {
 	struct list_head *pos;
 };
 
-static __always_inline long file_count(struct file *f)
-{
-	struct file___new *fn = (void *)f;
-	struct file___old *fo = (void *)f;
-	long c;
-
-	/* 6.13+: file_ref_t holds the count minus one; negative values
-	 * (FILE_REF_RELEASED and beyond) mean the file is being freed. */
-	if (bpf_core_field_exists(fn->f_ref)) {
-		c = BPF_CORE_READ(fn, f_ref.refcnt.counter);
-		return c < 0 ? 0 : c + 1;
-	}
-	return BPF_CORE_READ(fo, f_count.counter);
-}
-
-static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
-{
-	struct dma_buf_attach_ops___new *n = (void *)ops;
-	struct dma_buf_attach_ops___old *o = (void *)ops;
-
-	if (!ops)
-		return 0;
-	if (bpf_core_field_exists(n->invalidate_mappings))
-		return (__u64)BPF_CORE_READ(n, invalidate_mappings);
-	return (__u64)BPF_CORE_READ(o, move_notify);
-}
-
 /* One attachment per call; 1 ends the walk at the list head (or on a
  * failed read, which leaves pos 0). */
 static long walk_one(__u32 i, struct walk *w)
@@ -81,8 +55,6 @@ static long walk_one(__u32 i, struct walk *w)
 	struct dma_buf_attachment *att;
 	struct iter_att *a = w->a;
 	struct list_head *pos = w->pos;
-	struct device *dev;
-	const char *str;
 
 	if (!pos || pos == w->head)
 		return 1;
@@ -91,14 +63,7 @@ static long walk_one(__u32 i, struct walk *w)
 	a->dynamic = ops != NULL;
 	a->callback = ops_callback(ops);
 	a->device[0] = 0;
-	dev = BPF_CORE_READ(att, dev);
-	if (dev) {
-		str = BPF_CORE_READ(dev, kobj.name);
-		if (!str)
-			str = BPF_CORE_READ(dev, init_name);
-		if (str)
-			bpf_probe_read_kernel_str(a->device, sizeof(a->device), str);
-	}
+	read_att_device(att, a->device);
 	bpf_seq_write(w->seq, a, sizeof(*a));
 	w->pos = BPF_CORE_READ(pos, next);
 	return 0;
@@ -111,7 +76,6 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 	struct scratch *s;
 	struct file *file;
 	struct walk w;
-	const char *str;
 	__u32 zero = 0;
 
 	/* NULL once, at the end of the walk. */
@@ -132,12 +96,7 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 	s->b.pad = 0;
 	s->b.exporter[0] = 0;
 	s->b.name[0] = 0;
-	str = BPF_CORE_READ(buf, exp_name);
-	if (str)
-		bpf_probe_read_kernel_str(s->b.exporter, sizeof(s->b.exporter), str);
-	str = BPF_CORE_READ(buf, name);
-	if (str)
-		bpf_probe_read_kernel_str(s->b.name, sizeof(s->b.name), str);
+	read_buf_names(buf, s->b.exporter, s->b.name);
 	bpf_seq_write(ctx->meta->seq, &s->b, sizeof(s->b));
 
 	s->a.magic = ITER_MAGIC_ATT;

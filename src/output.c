@@ -80,6 +80,18 @@ const struct argp output_json_argp = {
 	output_json_options, output_parse, NULL, NULL, NULL, NULL, NULL
 };
 
+const struct argp_child output_children[] = {
+	{ &output_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
+const struct argp_child output_json_children[] = {
+	{ &output_json_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
 /* libsmartcols measures and escapes cells by the locale's character set. */
 static void out_locale(void)
 {

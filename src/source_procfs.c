@@ -127,39 +127,15 @@ int procfs_pids(int procfd, const struct scan_opts *opts, pid_t **pids, size_t *
 
 ssize_t procfs_read_at(int dirfd, const char *name, char **out)
 {
-	size_t len = 0, alloc = 4096;
-	char *buf;
+	ssize_t len;
 	int fd;
 
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	buf = xmalloc(alloc);
-	for (;;) {
-		ssize_t n;
-
-		if (alloc - len < 2) {
-			alloc *= 2;
-			buf = xrealloc(buf, alloc);
-		}
-		n = read(fd, buf + len, alloc - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	len = read_fd_all(fd, out);
 	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	return (ssize_t)len;
+	return len;
 }
 
 static bool is_perm(int e)

@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "trace.h"
+#include "dmabuf_core.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -88,6 +89,12 @@ static __always_inline void stash_del(__u32 what)
 	bpf_map_delete_elem(&stash, &k);
 }
 
+/* Whether the buffer with this inode is one we report (targ_inode). */
+static __always_inline int traced(__u64 ino)
+{
+	return !targ_inode || ino == targ_inode;
+}
+
 static __always_inline __u64 buf_inode(struct dma_buf *buf)
 {
 	return BPF_CORE_READ(buf, file, f_inode, i_ino);
@@ -125,50 +132,19 @@ static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
 
 static __always_inline void fill_buf(struct trace_event *e, struct dma_buf *buf)
 {
-	const char *s;
-
 	e->size = BPF_CORE_READ(buf, size);
-	s = BPF_CORE_READ(buf, exp_name);
-	if (s)
-		bpf_probe_read_kernel_str(e->exporter, sizeof(e->exporter), s);
-	/* Racy against DMA_BUF_SET_NAME, as debugfs without name_lock. */
-	s = BPF_CORE_READ(buf, name);
-	if (s)
-		bpf_probe_read_kernel_str(e->name, sizeof(e->name), s);
-}
-
-/* The importer's notify callback: renamed in 7.1. */
-static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
-{
-	struct dma_buf_attach_ops___new *n = (void *)ops;
-	struct dma_buf_attach_ops___old *o = (void *)ops;
-
-	if (!ops)
-		return 0;
-	if (bpf_core_field_exists(n->invalidate_mappings))
-		return (__u64)BPF_CORE_READ(n, invalidate_mappings);
-	return (__u64)BPF_CORE_READ(o, move_notify);
+	read_buf_names(buf, e->exporter, e->name);
 }
 
 static __always_inline void fill_attach(struct trace_event *e, struct dma_buf_attachment *att)
 {
 	const struct dma_buf_attach_ops *ops;
-	struct device *dev;
-	const char *s;
 
 	e->attach = (__u64)att;
 	ops = BPF_CORE_READ(att, importer_ops);
 	e->dynamic = ops != NULL;
 	e->callback = ops_callback(ops);
-	/* dev_name(): kobj.name once registered, init_name before. */
-	dev = BPF_CORE_READ(att, dev);
-	if (!dev)
-		return;
-	s = BPF_CORE_READ(dev, kobj.name);
-	if (!s)
-		s = BPF_CORE_READ(dev, init_name);
-	if (s)
-		bpf_probe_read_kernel_str(e->device, sizeof(e->device), s);
+	read_att_device(att, e->device);
 }
 
 static __always_inline int do_export(struct dma_buf *buf)
@@ -179,7 +155,7 @@ static __always_inline int do_export(struct dma_buf *buf)
 	if (!buf || IS_ERR_PTR(buf))
 		return 0;
 	ino = buf_inode(buf);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_EXPORT, ino);
 	if (!e)
@@ -198,7 +174,7 @@ static __always_inline int do_release(struct inode *inode, struct file *file)
 	__u64 ino;
 
 	ino = BPF_CORE_READ(inode, i_ino);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	buf = BPF_CORE_READ(file, private_data);
 	if (!buf)
@@ -220,7 +196,7 @@ static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma
 	if (ret)
 		return 0;
 	ino = BPF_CORE_READ(file, f_inode, i_ino);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	buf = BPF_CORE_READ(file, private_data);
 	e = ev_new(TRACE_MMAP, ino);
@@ -247,7 +223,7 @@ static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
 	if (!buf)
 		return 0;
 	ino = buf_inode(buf);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	e = ev_new(kind, ino);
 	if (!e)
@@ -267,7 +243,7 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 	int i;
 
 	ino = buf_inode(buf);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_INVALIDATE, ino);
 	if (!e)
@@ -302,7 +278,7 @@ static __always_inline int do_inv_done(struct dma_buf *buf)
 	__u64 ino;
 
 	ino = buf_inode(buf);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_INV_DONE, ino);
 	if (e)
@@ -320,7 +296,7 @@ static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slo
 	if (!buf)
 		return 0;
 	ino = buf_inode(buf);
-	if (targ_inode && ino != targ_inode)
+	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_CALLBACK, ino);
 	if (!e)
@@ -330,6 +306,31 @@ static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slo
 	e->slot = slot;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
+}
+
+/* The exit of dma_buf_map_attachment{,_unlocked}(): the attachment was
+ * stashed under what on entry. */
+static __always_inline int do_map_ret(__u32 what, void *ret)
+{
+	struct stash_val v;
+
+	if (!stash_take(what, &v) || IS_ERR_PTR(ret))
+		return 0;
+	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a);
+}
+
+static __always_inline int do_unmap_unl(struct dma_buf_attachment *att)
+{
+	stash_put(ST_UNMAP_UNLOCKED, (__u64)att, 0);
+	return do_attach_ev(TRACE_UNMAP, NULL, att);
+}
+
+/* The locked callee: already reported by its _unlocked wrapper. */
+static __always_inline int do_unmap(struct dma_buf_attachment *att)
+{
+	if (stash_has(ST_UNMAP_UNLOCKED))
+		return 0;
+	return do_attach_ev(TRACE_UNMAP, NULL, att);
 }
 
 /* ---- fentry/fexit (BPF trampolines) ---- */
@@ -392,8 +393,7 @@ int BPF_PROG(fx_map, struct dma_buf_attachment *att, int dir, void *ret)
 SEC("fentry/dma_buf_unmap_attachment_unlocked")
 int BPF_PROG(fe_unmap_unl, struct dma_buf_attachment *att)
 {
-	stash_put(ST_UNMAP_UNLOCKED, (__u64)att, 0);
-	return do_attach_ev(TRACE_UNMAP, NULL, att);
+	return do_unmap_unl(att);
 }
 
 SEC("fexit/dma_buf_unmap_attachment_unlocked")
@@ -406,9 +406,7 @@ int BPF_PROG(fx_unmap_unl, struct dma_buf_attachment *att)
 SEC("fentry/dma_buf_unmap_attachment")
 int BPF_PROG(fe_unmap, struct dma_buf_attachment *att)
 {
-	if (stash_has(ST_UNMAP_UNLOCKED))
-		return 0;
-	return do_attach_ev(TRACE_UNMAP, NULL, att);
+	return do_unmap(att);
 }
 
 /* Target set at run time: dma_buf_invalidate_mappings (7.1+) or
@@ -500,11 +498,7 @@ int BPF_KPROBE(kp_map_unl, struct dma_buf_attachment *att)
 SEC("kretprobe")
 int BPF_KRETPROBE(kr_map_unl, void *ret)
 {
-	struct stash_val v;
-
-	if (!stash_take(ST_MAP_UNLOCKED, &v) || IS_ERR_PTR(ret))
-		return 0;
-	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a);
+	return do_map_ret(ST_MAP_UNLOCKED, ret);
 }
 
 SEC("kprobe")
@@ -518,18 +512,13 @@ int BPF_KPROBE(kp_map, struct dma_buf_attachment *att)
 SEC("kretprobe")
 int BPF_KRETPROBE(kr_map, void *ret)
 {
-	struct stash_val v;
-
-	if (!stash_take(ST_MAP, &v) || IS_ERR_PTR(ret))
-		return 0;
-	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a);
+	return do_map_ret(ST_MAP, ret);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kp_unmap_unl, struct dma_buf_attachment *att)
 {
-	stash_put(ST_UNMAP_UNLOCKED, (__u64)att, 0);
-	return do_attach_ev(TRACE_UNMAP, NULL, att);
+	return do_unmap_unl(att);
 }
 
 SEC("kretprobe")
@@ -542,9 +531,7 @@ int BPF_KRETPROBE(kr_unmap_unl)
 SEC("kprobe")
 int BPF_KPROBE(kp_unmap, struct dma_buf_attachment *att)
 {
-	if (stash_has(ST_UNMAP_UNLOCKED))
-		return 0;
-	return do_attach_ev(TRACE_UNMAP, NULL, att);
+	return do_unmap(att);
 }
 
 SEC("kprobe")

@@ -135,15 +135,11 @@ char *sysroot_path(const char *sysroot, const char *path)
 	return xasprintf("%.*s/%s", (int)n, sysroot, path + (*path == '/'));
 }
 
-ssize_t read_file(const char *path, char **out)
+ssize_t read_fd_all(int fd, char **out)
 {
 	size_t len = 0, alloc = 4096;
 	char *buf;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	buf = xmalloc(alloc);
 	for (;;) {
 		ssize_t n;
@@ -159,17 +155,28 @@ ssize_t read_file(const char *path, char **out)
 			if (e == EINTR)
 				continue;
 			free(buf);
-			close(fd);
 			return -e;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
 	buf[len] = '\0';
 	*out = buf;
 	return (ssize_t)len;
+}
+
+ssize_t read_file(const char *path, char **out)
+{
+	ssize_t len;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read_fd_all(fd, out);
+	close(fd);
+	return len;
 }
 
 static void oom(void)

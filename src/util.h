@@ -35,6 +35,9 @@ char *sysroot_path(const char *sysroot, const char *path);
  * buffer.  Returns length or -errno. */
 ssize_t read_file(const char *path, char **out);
 
+/* The same from an open fd, up to end of file; the fd stays open. */
+ssize_t read_fd_all(int fd, char **out);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

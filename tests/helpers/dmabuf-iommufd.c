@@ -297,22 +297,9 @@ int main(int argc, char **argv)
 				mapped_area = true;
 				reply_ok("iova=0x%llx", (unsigned long long)iova);
 			}
-		} else if (!strcmp(cmd, "fd")) {
-			if (fd < 0)
-				reply_err(EBADF, "dma-buf fd closed");
-			else
-				reply_ok("fd=%d pid=%d", fd, (int)getpid());
-		} else if (!strcmp(cmd, "close")) {
-			/* the IOAS mapping keeps its own reference */
-			if (fd < 0) {
-				reply_err(EBADF, "dma-buf fd closed");
-			} else {
-				close(fd);
-				fd = -1;
-				reply_ok(NULL);
-			}
 		} else {
-			reply_err(EINVAL, "unknown command '%s'", cmd);
+			/* fd, close: the IOAS mapping keeps its own reference */
+			reply_fd_command(cmd, &fd);
 		}
 	}
 	return 0;

@@ -279,22 +279,9 @@ int main(int argc, char **argv)
 				imported = true;
 				reply_ok("handle=%u", handle);
 			}
-		} else if (!strcmp(cmd, "fd")) {
-			if (fd < 0)
-				reply_err(EBADF, "dma-buf fd closed");
-			else
-				reply_ok("fd=%d pid=%d", fd, (int)getpid());
-		} else if (!strcmp(cmd, "close")) {
-			/* leaves the buffer held by vgem's import alone */
-			if (fd < 0) {
-				reply_err(EBADF, "dma-buf fd closed");
-			} else {
-				close(fd);
-				fd = -1;
-				reply_ok(NULL);
-			}
 		} else {
-			reply_err(EINVAL, "unknown command '%s'", cmd);
+			/* fd, close: leaves the buffer held by vgem's import alone */
+			reply_fd_command(cmd, &fd);
 		}
 	}
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helper.h"
 
@@ -173,4 +174,24 @@ int fdinfo_exporter(int fd, char *out, size_t len)
 	}
 	fclose(f);
 	return ret;
+}
+
+void reply_fd_command(const char *cmd, int *fd)
+{
+	if (!strcmp(cmd, "fd")) {
+		if (*fd < 0)
+			reply_err(EBADF, "dma-buf fd closed");
+		else
+			reply_ok("fd=%d pid=%d", *fd, (int)getpid());
+	} else if (!strcmp(cmd, "close")) {
+		if (*fd < 0) {
+			reply_err(EBADF, "dma-buf fd closed");
+		} else {
+			close(*fd);
+			*fd = -1;
+			reply_ok(NULL);
+		}
+	} else {
+		reply_err(EINVAL, "unknown command '%s'", cmd);
+	}
 }

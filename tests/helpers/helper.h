@@ -45,6 +45,13 @@ void escape_value(char *out, size_t outlen, const char *in);
  */
 char *read_command(char *buf, size_t len, char **arg);
 
+/*
+ * The commands all importer helpers share, for the dma-buf fd *fd (-1 once
+ * closed): "fd" (its number and our pid) and "close" (closes it; the
+ * importer keeps its own reference).  Anything else is an unknown command.
+ */
+void reply_fd_command(const char *cmd, int *fd);
+
 /* Reads the "exp_name:" line of /proc/self/fdinfo/FD into out. */
 int fdinfo_exporter(int fd, char *out, size_t len);
 
