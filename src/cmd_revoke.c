@@ -265,6 +265,17 @@ static char *blockers_str(const struct dmabuf *buf)
 	return s;
 }
 
+/* Sizes in messages: exact with -b, human otherwise, also under -J (the JSON
+ * object has the exact size in "size"). */
+static const char *msg_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (oopts.bytes) {
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+		return buf;
+	}
+	return size_human(bytes, buf, len);
+}
+
 static void vset_message(struct outcome *o, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
@@ -524,7 +535,7 @@ static bool confirm(const struct outcome *o)
 
 	holders = holders_str(o->buf, true);
 	fprintf(stderr, "Revoke dma-buf %llu (%s, %s, held by %s)? [y/N] ",
-		(unsigned long long)o->args->inode, out_size(o->buf->size, size, sizeof(size)),
+		(unsigned long long)o->args->inode, msg_size(o->buf->size, size, sizeof(size)),
 		o->buf->exporter ? o->buf->exporter : "exporter unknown", holders);
 	fflush(stderr);
 	if (getline(&line, &cap, stdin) > 0) {
@@ -762,7 +773,7 @@ static int revoke_run(struct outcome *o, double t0)
 		}
 		set_message(o, "would revoke dma-buf %llu (%s, %s) through %s fd %d; "
 			    "checked: magic, inode%s; nothing changed",
-			    (unsigned long long)a->inode, out_size(o->buf->size, size, sizeof(size)),
+			    (unsigned long long)a->inode, msg_size(o->buf->size, size, sizeof(size)),
 			    o->buf->exporter ? o->buf->exporter : "exporter unknown",
 			    who(o), o->fd, o->check_exporter ? ", exporter" : "");
 		o->status = EXIT_OK;
@@ -803,7 +814,7 @@ static int revoke_run(struct outcome *o, double t0)
 	o->result = "revoked";
 	o->status = EXIT_OK;
 	set_message(o, "revoked dma-buf %llu (%s, %s) through %s fd %d",
-		    (unsigned long long)a->inode, out_size(o->buf->size, size, sizeof(size)),
+		    (unsigned long long)a->inode, msg_size(o->buf->size, size, sizeof(size)),
 		    o->buf->exporter ? o->buf->exporter : "exporter unknown",
 		    who(o), o->fd);
 

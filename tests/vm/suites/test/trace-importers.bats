@@ -71,16 +71,19 @@ load ../common
 	FD=$(field fd "${IO_REPLY#ok }")
 	vg_start --pid "$(field pid "$IO_LINE")" --fd "$FD"
 	VDEV=$(field device "$VG_LINE")
+	echo "dmabuf-vgem: $VG_LINE"
 	assert_equal "$(field inode "$VG_LINE")" "$INO"
 	trace_start --inode "$INO"
 	io revoke
 	trace_wait_count 'select(.event == "confirm")' 2
 	trace_stop
-	events '.event == "confirm"' | jq -e --arg d "$DEV" 'select(.device == $d) |
-		.notified == true and .unmapped == true' >/dev/null
-	events '.event == "confirm"' | jq -e --arg d "$VDEV" 'select(.device == $d) |
-		.callback == null and .dynamic == false and .notifiable == false and
-		.notified == false and .unmapped == false and .unmap == null' >/dev/null
+	# Slurp: jq 1.6 -e takes its status from the last input only.
+	events '.event == "confirm"' | jq -s -e --arg d "$DEV" 'map(select(.device == $d)) |
+		length == 1 and (.[0] | .notified == true and .unmapped == true)' >/dev/null
+	events '.event == "confirm"' | jq -s -e --arg d "$VDEV" 'map(select(.device == $d)) |
+		length == 1 and (.[0] | .callback == null and .dynamic == false and
+		.notifiable == false and .notified == false and .unmapped == false and
+		.unmap == null)' >/dev/null
 }
 
 @test "trace without -J: one readable line per event, then the summary on stderr" {
