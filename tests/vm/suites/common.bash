@@ -81,11 +81,14 @@ h_cmd() {	# NAME IN OUT LINE: the answer in H_REPLY
 
 mk_start() {	# SPEC...
 	{ coproc MK { exec "$TESTS_HELPERS/mkbufs" "$@" 2>"$BATS_TEST_TMPDIR/mkbufs.err"; }; } 2>/dev/null
+	MK_CHILD=$MK_PID
 	h_ready mkbufs "${MK[0]}"
 	MK_LINES=("${H_LINES[@]}")
 }
 mk() { h_cmd mkbufs "${MK[1]}" "${MK[0]}" "$1"; MK_REPLY=$H_REPLY; }
-mk_quit() { echo quit >&"${MK[1]}"; wait "$MK_PID"; MK_PID=; }
+# bash clears MK_PID as soon as it reaps mkbufs, which can happen between
+# "quit" and the wait; waiting on the pid saved at start still gets its status.
+mk_quit() { echo quit >&"${MK[1]}"; wait "$MK_CHILD"; MK_CHILD=; }
 
 # The first buffer mkbufs reported: INO, PID, FD, PAGES.
 mk_first() {
@@ -121,7 +124,7 @@ field() {	# NAME LINE: the value of NAME= in a report line
 teardown() {
 	local p
 	[ -z "${TRACE_PID:-}" ] || { kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true; }
-	for p in "${VG_PID:-}:${VG[1]:-}" "${IO_PID:-}:${IO[1]:-}" "${MK_PID:-}:${MK[1]:-}"; do
+	for p in "${VG_PID:-}:${VG[1]:-}" "${IO_PID:-}:${IO[1]:-}" "${MK_CHILD:-}:${MK[1]:-}"; do
 		[ "$p" != : ] || continue
 		echo quit >&"${p#*:}" 2>/dev/null || true
 		wait "${p%%:*}" 2>/dev/null || true
