@@ -4,10 +4,13 @@
  *
  * Exporters: udmabuf (sealed memfd through /dev/udmabuf) and the system
  * dma-heap.  Holders: this process (fds, dups, mappings), a forked child
- * that inherited the buffer, a child that received it over SCM_RIGHTS.
+ * that inherited the buffer, a child that received it over SCM_RIGHTS, a
+ * thread with a fd table of its own (unshare(CLONE_FILES)).
  * Protocol and SPEC syntax: README.md.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -31,15 +34,20 @@ const char *prog = "mkbufs";
 
 #define MAX_FDS		256
 #define MAX_MAPS	64
-#define MAX_CHILDREN	2
+#define MAX_CHILDREN	3
 #define NAME_MAX_LEN	128
 #define MAX_DUP		250	/* all fds fit one SCM_RIGHTS message (253) */
 
 enum kind { KIND_UDMABUF, KIND_HEAP };
-enum role { ROLE_FORK, ROLE_SCM };
+enum role { ROLE_FORK, ROLE_SCM, ROLE_THREAD };
+
+static const char *const role_names[] = {
+	[ROLE_FORK] = "fork", [ROLE_SCM] = "scm", [ROLE_THREAD] = "thread",
+};
 
 struct child {
-	pid_t pid;
+	pid_t pid;		/* a TID for ROLE_THREAD */
+	pthread_t thread;
 	int ctl;		/* SOCK_SEQPACKET to the child, -1 once gone */
 	enum role role;
 	int fds[MAX_FDS];	/* fd numbers in the child */
@@ -61,7 +69,7 @@ struct buf {
 	char exporter[64];
 	/* modifiers */
 	unsigned int dup;
-	bool fork, scm, map, maponly;
+	bool fork, scm, thread, map, maponly;
 	/* this process */
 	int fds[MAX_FDS];
 	int nfds;
@@ -95,7 +103,7 @@ static void usage(FILE *f)
 		"  SPEC := KIND:SIZE[:NAME][,MOD]...\n"
 		"  KIND := udmabuf | heap\n"
 		"  SIZE := bytes, with optional K, M or G suffix\n"
-		"  MOD  := dup=N | fork | scm | map | maponly | many=N\n"
+		"  MOD  := dup=N | fork | scm | thread | map | maponly | many=N\n"
 		"Prints one line per holding process and buffer, then 'ready';\n"
 		"then reads commands: touch INODE, mmap INODE, close INODE,\n"
 		"unmap INODE, swapfd FD, list, quit.  See tests/helpers/README.md.\n",
@@ -222,6 +230,8 @@ static void parse_spec(const char *spec)
 			proto.fork = true;
 		} else if (!strcmp(p, "scm")) {
 			proto.scm = true;
+		} else if (!strcmp(p, "thread")) {
+			proto.thread = true;
 		} else if (!strcmp(p, "map")) {
 			proto.map = true;
 		} else if (!strcmp(p, "maponly")) {
@@ -331,14 +341,59 @@ static void fmt_fds(char *out, size_t len, const int *fds, int nfds)
 }
 
 /*
- * The child's whole life: hold what it has, answer "close", "unmap" and
+ * A holder's life after setup: hold FDS, answer "close", "unmap" and
  * "take" (fds over SCM_RIGHTS) until the parent says "quit" or goes away.
+ * A thread's mappings are the process's: its "unmap" leaves them alone.
  */
+static void serve(struct buf *b, int ctl, enum role role, int *fds, int nfds, int nmaps)
+{
+	char msg[256], reply[MAX_FDS * 8];
+	int i;
+
+	for (;;) {
+		int got[MAX_FDS], ngot = 0;
+		ssize_t n = recv_msg(ctl, msg, sizeof(msg), got, &ngot);
+
+		if (n <= 0 || !strcmp(msg, "quit"))
+			return;
+		if (!strcmp(msg, "take")) {
+			memcpy(fds + nfds, got, sizeof(int) * ngot);
+			nfds += ngot;
+			fmt_fds(reply, sizeof(reply), fds, nfds);
+		} else if (!strcmp(msg, "close")) {
+			for (i = 0; i < nfds; i++)
+				close(fds[i]);
+			snprintf(reply, sizeof(reply), "%d", nfds);
+			nfds = 0;
+		} else if (!strcmp(msg, "unmap")) {
+			if (role == ROLE_FORK)
+				for (i = 0; i < b->nmaps; i++)
+					munmap(b->maps[i].addr, b->maps[i].len);
+			snprintf(reply, sizeof(reply), "%d", nmaps);
+			nmaps = 0;
+		} else {
+			snprintf(reply, sizeof(reply), "?");
+		}
+		if (send_msg(ctl, reply, NULL, 0) < 0)
+			return;
+	}
+}
+
+/* Keep B's fds (numbers as in B) and CTL; close every other fd from 3. */
+static void keep_only(const struct buf *b, int ctl)
+{
+	int keep[MAX_FDS + 1];
+
+	memcpy(keep, b->fds, sizeof(int) * b->nfds);
+	keep[b->nfds] = ctl;
+	close_all_but(keep, b->nfds + 1);
+}
+
+/* A forked child's whole life. */
 static void __attribute__((noreturn))
 child_main(struct buf *b, int ctl, enum role role)
 {
 	int fds[MAX_FDS], nfds = 0, i;
-	char msg[256], reply[MAX_FDS * 8];
 	int nmaps = 0;
 	int devnull;
 
@@ -363,41 +418,77 @@ child_main(struct buf *b, int ctl, enum role role)
 		for (i = 0; i < bufs[k].nmaps; i++)
 			munmap(bufs[k].maps[i].addr, bufs[k].maps[i].len);
 	}
-	{
-		int keep[MAX_FDS + 1];
+	if (role == ROLE_FORK)
+		keep_only(b, ctl);
+	else
+		close_all_but(&ctl, 1);
+	serve(b, ctl, role, fds, nfds, nmaps);
+	_exit(0);
+}
 
-		memcpy(keep, fds, sizeof(int) * nfds);
-		keep[nfds] = ctl;
-		close_all_but(keep, nfds + 1);
+struct thread_arg {
+	struct buf *b;
+	int ctl;
+};
+
+/*
+ * A thread that unshares its fd table (as some servers' workers do) holds
+ * a copy of every fd; it keeps B's, answers with its TID, then serves.
+ * Until it has unshared, the main thread must not close anything.
+ */
+static void *thread_main(void *p)
+{
+	struct thread_arg a = *(struct thread_arg *)p;
+	int fds[MAX_FDS];
+	char hello[32];
+
+	free(p);
+	if (unshare(CLONE_FILES) < 0) {
+		snprintf(hello, sizeof(hello), "err %d", errno);
+		send_msg(a.ctl, hello, NULL, 0);
+		return NULL;
 	}
+	prctl(PR_SET_NAME, "mkbufs-thread");
+	keep_only(a.b, a.ctl);
+	memcpy(fds, a.b->fds, sizeof(int) * a.b->nfds);
+	snprintf(hello, sizeof(hello), "tid %d", (int)gettid());
+	if (send_msg(a.ctl, hello, NULL, 0) == 0)
+		serve(a.b, a.ctl, ROLE_THREAD, fds, a.b->nfds, 0);
+	close(a.ctl);
+	return NULL;
+}
 
-	for (;;) {
-		int got[MAX_FDS], ngot = 0;
-		ssize_t n = recv_msg(ctl, msg, sizeof(msg), got, &ngot);
+static void spawn_thread(struct buf *b)
+{
+	struct child *c = &b->children[b->nchildren];
+	struct thread_arg *a;
+	char hello[32];
+	int sv[2], err;
+	ssize_t n;
 
-		if (n <= 0 || !strcmp(msg, "quit"))
-			_exit(0);
-		if (!strcmp(msg, "take")) {
-			memcpy(fds + nfds, got, sizeof(int) * ngot);
-			nfds += ngot;
-			fmt_fds(reply, sizeof(reply), fds, nfds);
-		} else if (!strcmp(msg, "close")) {
-			for (i = 0; i < nfds; i++)
-				close(fds[i]);
-			snprintf(reply, sizeof(reply), "%d", nfds);
-			nfds = 0;
-		} else if (!strcmp(msg, "unmap")) {
-			if (role == ROLE_FORK)
-				for (i = 0; i < b->nmaps; i++)
-					munmap(b->maps[i].addr, b->maps[i].len);
-			snprintf(reply, sizeof(reply), "%d", nmaps);
-			nmaps = 0;
-		} else {
-			snprintf(reply, sizeof(reply), "?");
-		}
-		if (send_msg(ctl, reply, NULL, 0) < 0)
-			_exit(0);
-	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno(EX_SYSCALL_ERR, errno, "socketpair");
+	a = malloc(sizeof(*a));
+	if (!a)
+		die_errno(EX_SYSCALL_ERR, ENOMEM, "malloc");
+	a->b = b;
+	a->ctl = sv[1];
+	err = pthread_create(&c->thread, NULL, thread_main, a);
+	if (err)
+		die_errno(EX_SYSCALL_ERR, err, "pthread_create");
+	n = recv_msg(sv[0], hello, sizeof(hello), NULL, NULL);
+	if (n <= 0)
+		die_errno(EX_SYSCALL_ERR, n < 0 ? (int)-n : EPIPE, "thread hello");
+	if (!strncmp(hello, "err ", 4))
+		die_errno(EX_SYSCALL_ERR, atoi(hello + 4), "unshare(CLONE_FILES)");
+	close(sv[1]);		/* ours; the thread has its own copy now */
+	c->pid = atoi(hello + 4);
+	c->ctl = sv[0];
+	c->role = ROLE_THREAD;
+	memcpy(c->fds, b->fds, sizeof(int) * b->nfds);
+	c->nfds = b->nfds;
+	c->nmaps = 0;
+	b->nchildren++;
 }
 
 static int child_call(struct child *c, const char *msg, const int *fds,
@@ -481,8 +572,8 @@ static void do_map(struct buf *b, int fd, const char *what)
 
 /*
  * Order, so that combinations mean one thing: allocate, name, dup,
- * map/maponly, fork (inherits fds and maps), scm (fds move to the child),
- * then maponly closes this process's fds.
+ * map/maponly, fork (inherits fds and maps), thread (copies the fds), scm
+ * (fds move to the child), then maponly closes this process's fds.
  */
 static void make_buf(struct buf *b)
 {
@@ -513,6 +604,8 @@ static void make_buf(struct buf *b)
 		do_map(b, fd, "mmap");
 	if (b->fork)
 		spawn_child(b, ROLE_FORK);
+	if (b->thread)
+		spawn_thread(b);
 	if (b->scm) {
 		struct child *c;
 		char reply[MAX_FDS * 8];
@@ -560,8 +653,7 @@ static void print_all(void)
 
 			if (c->ctl < 0)
 				continue;
-			print_holder(b, c->pid,
-				     c->role == ROLE_FORK ? "fork" : "scm",
+			print_holder(b, c->pid, role_names[c->role],
 				     c->fds, c->nfds, c->nmaps);
 		}
 	}
@@ -762,7 +854,10 @@ static void quit_children(void)
 			send_msg(c->ctl, "quit", NULL, 0);
 			close(c->ctl);
 			c->ctl = -1;
-			waitpid(c->pid, NULL, 0);
+			if (c->role == ROLE_THREAD)
+				pthread_join(c->thread, NULL);
+			else
+				waitpid(c->pid, NULL, 0);
 		}
 	}
 }
