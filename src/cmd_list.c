@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "output.h"
 #include "util.h"
@@ -265,7 +266,8 @@ int cmd_list(int argc, char **argv)
 		if (ret)
 			goto cleanup;
 	}
-	ret = cmd_scan(&set, false);
+	/* Only fdinfo has the revoked mark: read it for every buffer then. */
+	ret = cmd_scan(&set, false, tb && out_table_wants(tb, COL_REVOKED));
 	if (ret)
 		goto cleanup;
 

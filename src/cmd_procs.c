@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "output.h"
 #include "util.h"
@@ -164,7 +165,7 @@ int cmd_procs(int argc, char **argv)
 		if (ret)
 			goto cleanup;
 	}
-	ret = cmd_scan(&set, false);
+	ret = cmd_scan(&set, false, false);
 	if (ret)
 		goto cleanup;
 	out_warnings(set);

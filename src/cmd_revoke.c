@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "dmabuf.h"
 #include "output.h"
@@ -729,7 +730,7 @@ static int revoke_run(struct outcome *o, double t0)
 	char size[24];
 	int dup = -1, ret;
 
-	ret = cmd_scan(&set, false);
+	ret = cmd_scan(&set, false, false);
 	if (ret) {
 		/* cmd_scan() said why */
 		o->status = ret;

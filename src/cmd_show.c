@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "output.h"
 #include "util.h"
@@ -188,7 +189,7 @@ int cmd_show(int argc, char **argv)
 
 	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
 
-	ret = cmd_scan(&set, true);
+	ret = cmd_scan(&set, true, true);
 	if (ret)
 		goto cleanup;
 	out_warnings(set);

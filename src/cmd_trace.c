@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "output.h"
 #include "util.h"

@@ -91,17 +91,24 @@ static void holder_free(struct dmabuf_holder *h)
 	free(h->maps);
 }
 
+static void free_attachments(struct dmabuf *buf)
+{
+	for (size_t i = 0; i < buf->nr_attachments; i++) {
+		free(buf->attachments[i].device);
+		free(buf->attachments[i].callback);
+	}
+	free(buf->attachments);
+	buf->attachments = NULL;
+	buf->nr_attachments = 0;
+}
+
 static void buf_free(struct dmabuf *buf)
 {
 	size_t i;
 
 	free(buf->exporter);
 	free(buf->name);
-	for (i = 0; i < buf->nr_attachments; i++) {
-		free(buf->attachments[i].device);
-		free(buf->attachments[i].callback);
-	}
-	free(buf->attachments);
+	free_attachments(buf);
 	for (i = 0; i < buf->nr_fences; i++)
 		free(buf->fences[i]);
 	free(buf->fences);
@@ -260,8 +267,12 @@ void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 	struct buf_priv *bp = priv(buf);
 	struct dmabuf_attachment *a;
 
-	if (bp->src[F_ATTACH] != SRC_NONE && bp->src[F_ATTACH] != (unsigned char)src)
-		return;
+	if (bp->src[F_ATTACH] != SRC_NONE && bp->src[F_ATTACH] != (unsigned char)src) {
+		if (bp->src[F_ATTACH] < (unsigned char)src)
+			return;
+		/* A higher-priority source's list replaces the whole of it. */
+		free_attachments(buf);
+	}
 	bp->src[F_ATTACH] = (unsigned char)src;
 	buf->attachments_known = true;
 	if (!device)

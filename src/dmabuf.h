@@ -114,7 +114,7 @@ void dmabuf_set_refcount(struct dmabuf *buf, enum dmabuf_source src, long refcou
 void dmabuf_set_flags(struct dmabuf *buf, enum dmabuf_source src,
 		      unsigned int flags, unsigned int mode);
 void dmabuf_set_revoked(struct dmabuf *buf, enum dmabuf_source src, bool revoked);
-/* Attachments come whole from one source: the first source to report wins.
+/* Attachments come whole from one source, the one of highest priority.
  * device NULL adds none but says the source knows them (a buffer with none). */
 void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 			   const char *device, const char *callback, int dynamic);

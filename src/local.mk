@@ -7,7 +7,7 @@ src_dmabufctl_SOURCES = \
 	src/util.c src/util.h \
 	src/dmabuf.c src/dmabuf.h \
 	src/output.c src/output.h \
-	src/source.h src/scan.c \
+	src/source.h src/scan.c src/cmd_scan.c src/cmd_scan.h \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
 	src/cmd_trace.c src/cmd_revoke.c \

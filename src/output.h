@@ -135,11 +135,4 @@ bool out_holders_known(const struct dmabuf_set *set);
 /* The model's warnings on stderr, one line each. */
 void out_warnings(const struct dmabuf_set *set);
 
-/*
- * Shared by the listing commands: scan with --sysroot/--source (status on
- * failure, reason printed) and check that a -p PID exists (EXIT_NOTFOUND).
- */
-int cmd_scan(struct dmabuf_set **set, bool detail);
-int cmd_check_pid(pid_t pid);
-
 #endif

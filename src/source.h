@@ -15,7 +15,9 @@ struct scan_opts {
 	const char *sysroot;	/* NULL: live system */
 	const char *only;	/* NULL, "bpf", "debugfs" or "procfs" */
 	pid_t pid;		/* 0: all processes */
-	bool detail;		/* show: also read debugfs after BPF, for fences */
+	bool detail;		/* show: everything every source knows */
+	bool fdinfo;		/* read each buffer's fdinfo even when debugfs or BPF
+				 * described it: the revoked mark is only there */
 };
 
 /* Run the sources in priority order, then dmabuf_set_finish().  Returns 0, or

@@ -27,10 +27,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/time.h>
 
 #include "source.h"
 #include "util.h"
@@ -38,6 +40,7 @@
 #define NAME_MAX_BYTES 31
 #define HINT_MOUNT "mount -t debugfs none /sys/kernel/debug"
 #define HINT_ROOT "run as root"
+#define DEADLINE_S 2
 
 /* Undo the octal escapes of mountinfo paths (\040 for a space), in place. */
 static void unescape_octal(char *s)
@@ -295,6 +298,33 @@ static void skipped(struct dmabuf_set *set, const char *hint, const char *why)
 	dmabuf_source_hint(set, DMABUF_SRC_DEBUGFS, hint);
 }
 
+static void on_deadline(int sig)
+{
+	(void)sig;	/* only there to interrupt the read */
+}
+
+/*
+ * Reading bufinfo takes a global mutex and then each buffer's reservation
+ * lock, both interruptibly (6.12 and 7.2 alike), so a job that holds one for long
+ * would stall us.  A timer signal without SA_RESTART ends the wait with
+ * EINTR (util.c's read loop gives up on it) and the caller moves on.
+ */
+static ssize_t read_bufinfo(const char *path, char **text)
+{
+	struct itimerval deadline = { .it_value = { .tv_sec = DEADLINE_S } };
+	struct itimerval off = { 0 };
+	struct sigaction sa = { .sa_handler = on_deadline }, old;
+	ssize_t n;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &deadline, NULL);
+	n = read_file(path, text);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	return n;
+}
+
 int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	char *dir, *path, *text = NULL;
@@ -313,10 +343,16 @@ int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	path = xasprintf("%s/dma_buf/bufinfo", dir);
 	/* One open for the whole file: each read takes every buffer's
 	 * reservation lock, and the list may change between two opens. */
-	n = read_file(path, &text);
+	n = read_bufinfo(path, &text);
 	if (n < 0) {
 		ret = (int)n;
-		if (n == -EACCES || n == -EPERM) {
+		if (n == -EINTR) {
+			char *why = xasprintf("no answer within %d s (a buffer's "
+					      "reservation lock is held)", DEADLINE_S);
+
+			skipped(set, NULL, why);
+			free(why);
+		} else if (n == -EACCES || n == -EPERM) {
 			/* debugfs is root-only (0700); root is refused under
 			 * lockdown or with debugfs=no-mount. */
 			skipped(set, geteuid() ? HINT_ROOT : NULL,

@@ -2,11 +2,17 @@
 /*
  * Source: /proc/PID/fd and /proc/PID/fdinfo.
  *
- * One readlinkat() per fd: only links "/dmabuf:NAME" (5.3+) are read any
- * further, so a busy host costs little more than a bare readlink walk.  A
- * dma-buf fd's fdinfo is read once and gives everything, identity included
- * ("ino:", 5.14+), so an fd closed and reused between the readlink and the
- * read cannot mix two buffers.
+ * One readlinkat() per fd: only links "/dmabuf:NAME" (5.3+) are looked at
+ * any further, so a busy host costs little more than a bare readlink walk.
+ *
+ * A dma-buf fd's identity comes from one call, so an fd closed and reused
+ * meanwhile cannot mix two buffers: fstatat() of the fd (device and inode
+ * of the file it names now), or one fdinfo read ("ino:", 5.14+).  fdinfo
+ * is read once per buffer, and not at all for a buffer debugfs or the BPF
+ * iterator already described, unless the caller needs what only fdinfo
+ * has (scan_opts.fdinfo: the revoked mark of the patched kernel).  The
+ * first fdinfo read learns which device is the dma-buf filesystem; until
+ * then an fstatat() alone proves nothing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +44,9 @@ struct fdinfo {
 struct procfs_ctx {
 	struct dmabuf_set *set;
 	bool live;			/* not a replayed --sysroot tree */
+	bool fdinfo;			/* read fdinfo even where another source told */
+	bool dev_known;			/* dmabuf_dev is learned */
+	dev_t dmabuf_dev;		/* st_dev of every dma-buf file */
 	size_t no_ino_skipped;		/* replayed pre-5.14 fds without "ino:" */
 	size_t pre53;			/* anon_inode:dmabuf fds (no identity) */
 };
@@ -220,22 +229,64 @@ static bool is_dmabuf_link(const char *link, ssize_t n, struct procfs_ctx *c)
 	return false;
 }
 
+static void add_holder(struct dmabuf *buf, pid_t holder, int fd, int basefd, char **comm)
+{
+	if (!*comm)
+		*comm = procfs_comm(basefd);
+	dmabuf_holder_add_fd(dmabuf_holder(buf, holder, *comm), fd);
+}
+
+/* The buffer an fstatat() names, if fdinfo would tell nothing new of it. */
+static struct dmabuf *known_buf(struct procfs_ctx *c, const struct stat *st)
+{
+	const unsigned int listed = 1u << DMABUF_SRC_BPF | 1u << DMABUF_SRC_DEBUGFS;
+	struct dmabuf *buf;
+
+	if (!c->dev_known || st->st_dev != c->dmabuf_dev)
+		return NULL;
+	buf = dmabuf_find(c->set, st->st_ino);
+	if (!buf)
+		return NULL;
+	if (buf->sources & 1u << DMABUF_SRC_FDINFO)
+		return buf;
+	return !c->fdinfo && (buf->sources & listed) ? buf : NULL;
+}
+
 /*
  * fdinfo's "count:" is file_count() - 1: dma_buf_show_fdinfo() leaves out
  * the reference seq_show() took to print it (5.3 to 7.2 alike), so it is the
  * file refcount as bufinfo prints it (file_count(), nothing taken there).
  */
-static void record_fd(struct procfs_ctx *c, int fddir, int infodir, const char *fdname,
+static void record_fd(struct procfs_ctx *c, int fddir, int *infodir, const char *fdname,
 		      pid_t holder, int basefd, char **comm)
 {
-	struct dmabuf_holder *h;
 	struct dmabuf *buf;
 	struct fdinfo fi;
+	struct stat st;
 	char *text;
 	ssize_t n;
 	int fd;
 
-	n = procfs_read_at(infodir, fdname, &text);
+	if (parse_int(fdname, 0, 0x7fffffff, &fd))
+		return;
+	if (c->live) {
+		if (fstatat(fddir, fdname, &st, 0))
+			return;		/* closed meanwhile */
+		buf = known_buf(c, &st);
+		if (buf) {
+			add_holder(buf, holder, fd, basefd, comm);
+			return;
+		}
+	}
+	if (*infodir < 0) {
+		*infodir = openat(basefd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*infodir < 0) {
+			if (is_perm(errno))
+				dmabuf_proc_unreadable(c->set, holder);
+			return;
+		}
+	}
+	n = procfs_read_at(*infodir, fdname, &text);
 	if (n < 0) {
 		if (is_perm((int)-n))
 			dmabuf_proc_unreadable(c->set, holder);
@@ -246,22 +297,22 @@ static void record_fd(struct procfs_ctx *c, int fddir, int infodir, const char *
 		goto cleanup;	/* a file named "/dmabuf:..." on a real fs */
 
 	if (!fi.has_ino) {
-		struct stat st;
-
 		/*
-		 * Before 5.14 fdinfo has no "ino:": stat the fd (follows the
-		 * magic link); a size that differs means the fd was reused.
+		 * Before 5.14 fdinfo has no "ino:": take the fstatat() from
+		 * before the read; a size that differs means the fd was reused.
 		 */
 		if (!c->live) {
 			c->no_ino_skipped++;
 			goto cleanup;
 		}
-		if (fstatat(fddir, fdname, &st, 0) || (uint64_t)st.st_size != fi.size)
+		if ((uint64_t)st.st_size != fi.size)
 			goto cleanup;
 		fi.ino = st.st_ino;
+	} else if (c->live && !c->dev_known && fi.ino == st.st_ino) {
+		/* Not reused between the two calls: st names a dma-buf. */
+		c->dmabuf_dev = st.st_dev;
+		c->dev_known = true;
 	}
-	if (parse_int(fdname, 0, 0x7fffffff, &fd))
-		goto cleanup;
 
 	buf = dmabuf_get(c->set, fi.ino, DMABUF_SRC_FDINFO);
 	dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi.size);
@@ -275,11 +326,7 @@ static void record_fd(struct procfs_ctx *c, int fddir, int infodir, const char *
 			 DMABUF_MODE_UNKNOWN);
 	if (fi.has_revoked)
 		dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi.revoked);
-
-	if (!*comm)
-		*comm = procfs_comm(basefd);
-	h = dmabuf_holder(buf, holder, *comm);
-	dmabuf_holder_add_fd(h, fd);
+	add_holder(buf, holder, fd, basefd, comm);
 cleanup:
 	free(text);
 }
@@ -317,15 +364,7 @@ static void scan_fdtable(struct procfs_ctx *c, int basefd, pid_t holder)
 		}
 		if (!is_dmabuf_link(link, n, c))
 			continue;
-		if (infodir < 0) {
-			infodir = openat(basefd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (infodir < 0) {
-				if (is_perm(errno))
-					dmabuf_proc_unreadable(c->set, holder);
-				break;
-			}
-		}
-		record_fd(c, fddir, infodir, de->d_name, holder, basefd, &comm);
+		record_fd(c, fddir, &infodir, de->d_name, holder, basefd, &comm);
 	}
 	if (infodir >= 0)
 		close(infodir);
@@ -380,7 +419,9 @@ static void scan_threads(struct procfs_ctx *c, int piddir, pid_t pid)
 
 int source_procfs_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
-	struct procfs_ctx c = { .set = set, .live = !opts->sysroot };
+	struct procfs_ctx c = {
+		.set = set, .live = !opts->sysroot, .fdinfo = opts->detail || opts->fdinfo,
+	};
 	pid_t *pids = NULL;
 	size_t i, nr = 0;
 	int procfd, ret;

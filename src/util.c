@@ -152,8 +152,8 @@ ssize_t read_fd_all(int fd, char **out)
 		if (n < 0) {
 			int e = errno;
 
-			if (e == EINTR)
-				continue;
+			/* EINTR too: a signal we handle without SA_RESTART
+			 * is a deadline (source_debugfs.c). */
 			free(buf);
 			return -e;
 		}

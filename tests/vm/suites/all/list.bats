@@ -14,6 +14,7 @@ SPECS=(
 	'heap:256K:camera,dup=2,map'
 	'udmabuf:128K:shared,fork'
 	'udmabuf:32K:passed,scm'
+	'udmabuf:24K:threaded,thread'
 	'udmabuf:16K:maponly,maponly'
 	'udmabuf:8K:small,many=40'
 )
@@ -149,9 +150,9 @@ teardown() {
 
 @test "mkbufs made every shape (the test's own premise)" {
 	run made 'length'
-	assert_output 46
+	assert_output 47
 	run made '[.[] | select(.processes | length == 2)] | length'
-	assert_output 1
+	assert_output 2
 	run made '[.[] | select(.exporter == "system")] | length'
 	assert_output 1
 	# the snapshot was taken on a quiet system
@@ -170,7 +171,7 @@ teardown() {
 	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	assert_success
 	run listed '[.dmabufs[].processes[].comm] | unique | join(" ")'
-	assert_output mkbufs
+	assert_output "mkbufs mkbufs-thread"
 }
 
 @test "list -J: a name with spaces and UTF-8 comes back byte for byte" {
@@ -230,7 +231,7 @@ teardown() {
 
 @test "list -J: every buffer in debugfs bufinfo, with the same size, exporter, name and refcount" {
 	bufinfo_rows >"$BATS_TEST_TMPDIR/rows"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/rows")" -ge 46 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/rows")" -ge 47 ]
 	jq -R -s -S 'split("\n") | map(select(length > 0) | split("\t") |
 		{inode: (.[0] | tonumber), size: (.[1] | tonumber), exporter: .[2],
 		 refcount: (.[3] | tonumber),
@@ -291,7 +292,50 @@ teardown() {
 	assert_success
 	run jq -r '[.dmabufs[].inode] | sort | join(" ")' <<<"$output"
 	assert_output "$want"
-	[ "$(wc -w <<<"$output")" = 45 ]
+	[ "$(wc -w <<<"$output")" = 46 ]
+}
+
+@test "list: a thread with its own fd table holds under its TID, and only what it kept" {
+	ino=$(inode_named threaded)
+	main=$(sed -n 's/.* pid=\([0-9]*\) role=main .*/\1/p' "$BATS_FILE_TMPDIR/mkbufs.out" | head -n 1)
+	tid=$(sed -n 's/.* pid=\([0-9]*\) role=thread .*/\1/p' "$BATS_FILE_TMPDIR/mkbufs.out")
+	[ -n "$tid" ] && [ "$tid" != "$main" ]
+	# a thread of mkbufs, not a process of its own
+	[ -d "/proc/$main/task/$tid" ]
+	run listed --argjson i "$ino" '.dmabufs[] | select(.inode == $i) |
+		[.processes[] | "\(.pid):\(.comm):\(.fds | join(","))"] | join(" ")'
+	fds=$(made --argjson i "$ino" '.[] | select(.inode == $i) | .processes[0].fds | join(",")')
+	assert_output "$main:mkbufs:$fds $tid:mkbufs-thread:$fds"
+	# it closed every other buffer it had copied with the table
+	run --separate-stderr "$DMABUFCTL" list -J -p "$tid"
+	assert_success
+	run jq -r '[.dmabufs[].inode] | join(" ")' <<<"$output"
+	assert_output "$ino"
+	# threads sharing the leader's table are no holders of their own
+	run listed '[.dmabufs[].processes[] | select(.comm == "mkbufs-thread")] | length'
+	assert_output 1
+}
+
+@test "list reads fdinfo once at most: debugfs described every buffer" {
+	# One fdinfo read learns the dma-buf filesystem's device; every other fd
+	# is known by fstatat().  --source=procfs reads one per buffer, not per fd.
+	local log=$BATS_TEST_TMPDIR/strace
+	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" list -J >/dev/null
+	run grep -c 'fdinfo>, "[0-9]' "$log"
+	assert_output 1
+	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" --source=procfs list -J \
+		>"$BATS_TEST_TMPDIR/procfs.json"
+	nbufs=$(jq '[.dmabufs[] | select(.processes | length > 0) | select(any(.processes[]; .fds | length > 0))] | length' \
+		"$BATS_TEST_TMPDIR/procfs.json")
+	nfds=$(jq '[.dmabufs[].processes[].fds[]] | length' "$BATS_TEST_TMPDIR/procfs.json")
+	[ "$nfds" -gt "$nbufs" ]
+	run grep -c 'fdinfo>, "[0-9]' "$log"
+	assert_output "$nbufs"
+	# and the same answer as the full listing
+	# (buffers held by an fd: one held by a mapping alone has no fdinfo)
+	local held='[.dmabufs[] | select(any(.processes[]; .fds | length > 0)) | {inode, size, exporter, name, processes}]'
+	run diff <(listed -S "$held") <(jq -S "$held" "$BATS_TEST_TMPDIR/procfs.json")
+	assert_success
 }
 
 # ---- show ------------------------------------------------------------------

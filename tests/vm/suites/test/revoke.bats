@@ -24,10 +24,17 @@ assert_untouched() {	# INODE PAGES [PID FD]
 @test "revoke: a mapped udmabuf is revoked; the holder gets SIGBUS; again: already revoked" {
 	mk_start udmabuf:64K,map
 	mk_first
+	# REVOKED makes list read the fdinfo that debugfs made unnecessary.
+	run -0 "$DMABUFCTL" list -n -r -o INODE,REVOKED "$INO"
+	assert_output "$INO no"
 	run --separate-stderr "$DMABUFCTL" revoke -y "$INO" </dev/null
 	assert_equal "$stderr" ""
 	assert_equal "$status" 0
 	assert_output "revoked dma-buf $INO (64K, udmabuf) through mkbufs[$PID] fd $FD"
+	run -0 "$DMABUFCTL" list -n -r -o INODE,REVOKED "$INO"
+	assert_output "$INO yes"
+	run -0 "$DMABUFCTL" show -J "$INO"
+	assert_equal "$(jq -c .revoked <<< "$output")" true
 
 	mk "touch $INO"
 	assert_equal "$MK_REPLY" "err SIGBUS map=0 offset=0 pages=0"
