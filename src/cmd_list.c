@@ -202,22 +202,22 @@ static void add_row(struct out_table *tb, const struct dmabuf *buf)
 
 static int print_json(const struct dmabuf_set *set)
 {
-	struct json_object *root = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
+	struct json_object *rest = json_object_new_object();
 	struct json_object *tot = json_object_new_object();
+	struct out_json_stream js;
 	size_t i;
 
+	out_json_stream_begin(&js, "dmabufs");
 	for (i = 0; i < set->nr_bufs; i++)
-		json_object_array_add(arr, out_json_dmabuf(set->bufs[i], false));
-	json_object_object_add(root, "dmabufs", arr);
-	json_object_object_add(tot, "buffers", out_json_u64(set->nr_bufs));
-	json_object_object_add(tot, "bytes", out_json_u64(dmabuf_set_bytes(set)));
+		out_json_stream_item(&js, out_json_dmabuf(set->bufs[i], false));
+	out_json_add(tot, "buffers", out_json_u64(set->nr_bufs));
+	out_json_add(tot, "bytes", out_json_u64(dmabuf_set_bytes(set)));
 	/* Without a process source every buffer would look unattributed. */
-	json_object_object_add(tot, "unattributed_bytes", out_holders_known(set) ?
-			       out_json_u64(dmabuf_set_orphan_bytes(set)) : NULL);
-	json_object_object_add(root, "totals", tot);
-	out_json_meta(root, set);
-	return out_json_print(root);
+	out_json_add(tot, "unattributed_bytes", out_holders_known(set) ?
+		     out_json_u64(dmabuf_set_orphan_bytes(set)) : NULL);
+	out_json_add(rest, "totals", tot);
+	out_json_meta(rest, set);
+	return out_json_stream_end(&js, rest);
 }
 
 static int print_table(struct out_table *tb, const struct dmabuf_set *set)

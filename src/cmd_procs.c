@@ -93,17 +93,17 @@ static int print_json(const struct dmabuf_set *set, const struct dmabuf_proc *p,
 		if (pid && p[i].pid != pid)
 			continue;
 		obj = json_object_new_object();
-		json_object_object_add(obj, "pid", json_object_new_int(p[i].pid));
-		json_object_object_add(obj, "comm", out_json_str(p[i].comm));
-		json_object_object_add(obj, "buffers", out_json_u64(p[i].nr_bufs));
-		json_object_object_add(obj, "rss", out_json_u64(p[i].rss));
-		json_object_object_add(obj, "pss", out_json_u64(p[i].pss));
+		out_json_add(obj, "pid", json_object_new_int(p[i].pid));
+		out_json_add(obj, "comm", out_json_str(p[i].comm));
+		out_json_add(obj, "buffers", out_json_u64(p[i].nr_bufs));
+		out_json_add(obj, "rss", out_json_u64(p[i].rss));
+		out_json_add(obj, "pss", out_json_u64(p[i].pss));
 		json_object_array_add(arr, obj);
 	}
-	json_object_object_add(root, "processes", arr);
-	json_object_object_add(un, "buffers", known ? out_json_u64(o.buffers) : NULL);
-	json_object_object_add(un, "bytes", known ? out_json_u64(o.bytes) : NULL);
-	json_object_object_add(root, "unattributed", un);
+	out_json_add(root, "processes", arr);
+	out_json_add(un, "buffers", known ? out_json_u64(o.buffers) : NULL);
+	out_json_add(un, "bytes", known ? out_json_u64(o.bytes) : NULL);
+	out_json_add(root, "unattributed", un);
 	out_json_meta(root, set);
 	return out_json_print(root);
 }

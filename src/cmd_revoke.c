@@ -590,19 +590,19 @@ static struct json_object *json_outcome(const struct outcome *o)
 	const struct dmabuf *buf = o->buf;
 	size_t i;
 
-	json_object_object_add(root, "inode", out_json_u64(o->args->inode));
-	json_object_object_add(root, "size", buf && buf->size ? out_json_u64(buf->size) : NULL);
-	json_object_object_add(root, "exporter", out_json_str(buf ? buf->exporter : NULL));
+	out_json_add(root, "inode", out_json_u64(o->args->inode));
+	out_json_add(root, "size", buf && buf->size ? out_json_u64(buf->size) : NULL);
+	out_json_add(root, "exporter", out_json_str(buf ? buf->exporter : NULL));
 	if (o->pid) {
 		h = json_object_new_object();
-		json_object_object_add(h, "pid", json_object_new_int(o->pid));
-		json_object_object_add(h, "comm", out_json_str(o->comm));
-		json_object_object_add(h, "fd", json_object_new_int(o->fd));
-		json_object_object_add(h, "checked", json_object_new_boolean(o->checked));
+		out_json_add(h, "pid", json_object_new_int(o->pid));
+		out_json_add(h, "comm", out_json_str(o->comm));
+		out_json_add(h, "fd", json_object_new_int(o->fd));
+		out_json_add(h, "checked", json_object_new_boolean(o->checked));
 	} else {
 		h = NULL;
 	}
-	json_object_object_add(root, "holder", h);
+	out_json_add(root, "holder", h);
 	if (o->checked) {
 		c = json_object_new_array();
 		json_object_array_add(c, json_object_new_string("magic"));
@@ -612,41 +612,41 @@ static struct json_object *json_outcome(const struct outcome *o)
 	} else {
 		c = NULL;
 	}
-	json_object_object_add(root, "checks", c);
-	json_object_object_add(root, "result", json_object_new_string(o->result));
-	json_object_object_add(root, "status", json_object_new_int(o->status));
-	json_object_object_add(root, "errno",
+	out_json_add(root, "checks", c);
+	out_json_add(root, "result", json_object_new_string(o->result));
+	out_json_add(root, "status", json_object_new_int(o->status));
+	out_json_add(root, "errno",
 			       o->err && o->status ? out_json_str(strerrorname_np(o->err)) : NULL);
-	json_object_object_add(root, "message", out_json_str(o->message));
+	out_json_add(root, "message", out_json_str(o->message));
 	if (o->args->verify && !strcmp(o->result, "revoked")) {
 		arr = json_object_new_array();
 		for (i = 0; i < o->nr_confirms; i++) {
 			const struct tracer_confirm *tc = &o->confirms[i];
 
 			c = json_object_new_object();
-			json_object_object_add(c, "device", out_json_str(tc->device));
-			json_object_object_add(c, "callback", out_json_str(tc->callback));
-			json_object_object_add(c, "dynamic", json_object_new_boolean(tc->dynamic));
-			json_object_object_add(c, "notified", tc->notified < 0 ? NULL :
+			out_json_add(c, "device", out_json_str(tc->device));
+			out_json_add(c, "callback", out_json_str(tc->callback));
+			out_json_add(c, "dynamic", json_object_new_boolean(tc->dynamic));
+			out_json_add(c, "notified", tc->notified < 0 ? NULL :
 					       json_object_new_boolean(tc->notified));
-			json_object_object_add(c, "unmapped", json_object_new_boolean(tc->unmapped));
-			json_object_object_add(c, "unmap", out_json_str(tc->unmap));
-			json_object_object_add(c, "latency_ms", tc->latency < 0 ? NULL :
+			out_json_add(c, "unmapped", json_object_new_boolean(tc->unmapped));
+			out_json_add(c, "unmap", out_json_str(tc->unmap));
+			out_json_add(c, "latency_ms", tc->latency < 0 ? NULL :
 					       json_object_new_double(tc->latency * 1e3));
 			json_object_array_add(arr, c);
 		}
-		json_object_object_add(root, "invalidated",
+		out_json_add(root, "invalidated",
 				       json_object_new_boolean(o->invalidated));
-		json_object_object_add(root, "confirmations", arr);
-		json_object_object_add(root, "verify_ms", o->verify_ms >= 0 ?
+		out_json_add(root, "confirmations", arr);
+		out_json_add(root, "verify_ms", o->verify_ms >= 0 ?
 				       json_object_new_double(o->verify_ms) : NULL);
-		json_object_object_add(root, "tracer_load_ms", o->load_ms >= 0 ?
+		out_json_add(root, "tracer_load_ms", o->load_ms >= 0 ?
 				       json_object_new_double(o->load_ms) : NULL);
 	} else {
-		json_object_object_add(root, "invalidated", NULL);
-		json_object_object_add(root, "confirmations", NULL);
-		json_object_object_add(root, "verify_ms", NULL);
-		json_object_object_add(root, "tracer_load_ms", NULL);
+		out_json_add(root, "invalidated", NULL);
+		out_json_add(root, "confirmations", NULL);
+		out_json_add(root, "verify_ms", NULL);
+		out_json_add(root, "tracer_load_ms", NULL);
 	}
 	return root;
 }

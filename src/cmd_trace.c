@@ -310,20 +310,20 @@ static void on_confirm(void *ctx, const struct tracer_confirm *c)
 	if (oopts.json) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "event", json_object_new_string("confirm"));
-		json_object_object_add(o, "time", json_time(now));
-		json_object_object_add(o, "inode", out_json_u64(c->inode));
-		json_object_object_add(o, "invalidate_time",
+		out_json_add(o, "event", json_object_new_string("confirm"));
+		out_json_add(o, "time", json_time(now));
+		out_json_add(o, "inode", out_json_u64(c->inode));
+		out_json_add(o, "invalidate_time",
 				       json_time(tracer_walltime(st->t, (uint64_t)(c->invalidate_time * 1e9))));
-		json_object_object_add(o, "device", out_json_str(c->device));
-		json_object_object_add(o, "dynamic", json_object_new_boolean(c->dynamic));
-		json_object_object_add(o, "callback", out_json_str(c->callback));
-		json_object_object_add(o, "notifiable", json_object_new_boolean(c->notifiable));
-		json_object_object_add(o, "notified", c->notified < 0 ? NULL :
+		out_json_add(o, "device", out_json_str(c->device));
+		out_json_add(o, "dynamic", json_object_new_boolean(c->dynamic));
+		out_json_add(o, "callback", out_json_str(c->callback));
+		out_json_add(o, "notifiable", json_object_new_boolean(c->notifiable));
+		out_json_add(o, "notified", c->notified < 0 ? NULL :
 				       json_object_new_boolean(c->notified));
-		json_object_object_add(o, "unmapped", json_object_new_boolean(c->unmapped));
-		json_object_object_add(o, "unmap", c->unmap ? json_object_new_string(c->unmap) : NULL);
-		json_object_object_add(o, "latency_ms", c->latency < 0 ? NULL :
+		out_json_add(o, "unmapped", json_object_new_boolean(c->unmapped));
+		out_json_add(o, "unmap", c->unmap ? json_object_new_string(c->unmap) : NULL);
+		out_json_add(o, "latency_ms", c->latency < 0 ? NULL :
 				       json_ms(c->latency * 1e3));
 		json_line(o);
 		return;
@@ -352,7 +352,7 @@ static void json_strings(struct json_object *o, const char *key, const char *con
 	for (i = 0; i < n; i++)
 		if (*v[i])
 			json_object_array_add(arr, json_object_new_string(v[i]));
-	json_object_object_add(o, key, arr);
+	out_json_add(o, key, arr);
 }
 
 static void print_start(struct tracer *t, const struct trace_args *a)
@@ -368,17 +368,17 @@ static void print_start(struct tracer *t, const struct trace_args *a)
 	if (oopts.json) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "event", json_object_new_string("start"));
-		json_object_object_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
-		json_object_object_add(o, "inode", a->inode ? out_json_u64(a->inode) : NULL);
-		json_object_object_add(o, "mode", json_object_new_string(tracer_mode(t)));
-		json_object_object_add(o, "fallback", tracer_fallback(t) ?
+		out_json_add(o, "event", json_object_new_string("start"));
+		out_json_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
+		out_json_add(o, "inode", a->inode ? out_json_u64(a->inode) : NULL);
+		out_json_add(o, "mode", json_object_new_string(tracer_mode(t)));
+		out_json_add(o, "fallback", tracer_fallback(t) ?
 				       json_object_new_string(tracer_fallback(t)) : NULL);
 		json_strings(o, "probes", probes, np);
 		json_strings(o, "callbacks", cbs, nc);
 		json_strings(o, "missing", missing, nm);
-		json_object_object_add(o, "load_ms", json_ms(tracer_load_ms(t)));
-		json_object_object_add(o, "timeout", json_ms(a->timeout));
+		out_json_add(o, "load_ms", json_ms(tracer_load_ms(t)));
+		out_json_add(o, "timeout", json_ms(a->timeout));
 		json_line(o);
 	} else {
 		fprintf(stderr, "Tracing dma-bufs with %s (%zu functions, %zu importer callbacks",
@@ -406,13 +406,13 @@ static void print_summary(struct trace_state *st)
 		struct timespec now;
 
 		clock_gettime(CLOCK_REALTIME, &now);
-		json_object_object_add(o, "event", json_object_new_string("summary"));
-		json_object_object_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
-		json_object_object_add(o, "events", out_json_u64(tracer_seen(t)));
-		json_object_object_add(o, "printed", out_json_u64(st->printed));
-		json_object_object_add(o, "lost", out_json_u64(tracer_lost(t)));
-		json_object_object_add(o, "missed", out_json_u64(tracer_missed(t)));
-		json_object_object_add(o, "truncated", out_json_u64(tracer_truncated(t)));
+		out_json_add(o, "event", json_object_new_string("summary"));
+		out_json_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
+		out_json_add(o, "events", out_json_u64(tracer_seen(t)));
+		out_json_add(o, "printed", out_json_u64(st->printed));
+		out_json_add(o, "lost", out_json_u64(tracer_lost(t)));
+		out_json_add(o, "missed", out_json_u64(tracer_missed(t)));
+		out_json_add(o, "truncated", out_json_u64(tracer_truncated(t)));
 		json_line(o);
 		return;
 	}

@@ -3,6 +3,7 @@
  * Output layer: column model and tables (libsmartcols), JSON (json-c), the
  * output options, and the JSON contract for buffers.  See output.h.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -217,29 +218,85 @@ static int out_flush(void)
 	return EXIT_OK;
 }
 
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+		    JSON_C_TO_STRING_NOSLASHESCAPE)
+
 int out_json_print(struct json_object *root)
 {
-	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	fputs(json_object_to_json_string_ext(root, JSON_FLAGS), stdout);
 	fputc('\n', stdout);
 	json_object_put(root);
+	return out_flush();
+}
+
+/*
+ * json-c's pretty text of val, every line but the first indented by indent
+ * spaces, in one write: per-line stdio calls cost more than json-c itself.
+ */
+static void print_indented(struct json_object *val, int indent)
+{
+	static char *buf;
+	static size_t alloc;
+	const char *s, *p;
+	size_t len, need, o = 0;
+
+	s = json_object_to_json_string_length(val, JSON_FLAGS, &len);
+	need = len;
+	for (p = s; (p = memchr(p, '\n', len - (size_t)(p - s))); p++)
+		need += (size_t)indent;
+	if (need > alloc) {
+		alloc = need * 2;
+		buf = xrealloc(buf, alloc);
+	}
+	for (p = s; p < s + len; p++) {
+		buf[o++] = *p;
+		if (*p == '\n') {
+			memset(buf + o, ' ', (size_t)indent);
+			o += (size_t)indent;
+		}
+	}
+	fwrite(buf, 1, o, stdout);
+}
+
+void out_json_stream_begin(struct out_json_stream *js, const char *key)
+{
+	js->items = 0;
+	printf("{\n  \"%s\": [", key);
+}
+
+void out_json_stream_item(struct out_json_stream *js, struct json_object *item)
+{
+	fputs(js->items++ ? ",\n    " : "\n    ", stdout);
+	print_indented(item, 4);
+	json_object_put(item);
+}
+
+int out_json_stream_end(struct out_json_stream *js, struct json_object *rest)
+{
+	fputs("\n  ]", stdout);
+	json_object_object_foreach(rest, key, val) {
+		printf(",\n  \"%s\": ", key);
+		print_indented(val, 2);
+	}
+	fputs("\n}\n", stdout);
+	json_object_put(rest);
 	return out_flush();
 }
 
 static struct json_object *json_holder(const struct dmabuf_holder *h, bool detail)
 {
 	struct json_object *obj = json_object_new_object();
-	struct json_object *fds = json_object_new_array();
+	struct json_object *fds = out_json_array(h->nr_fds);
 	size_t i;
 
-	json_object_object_add(obj, "pid", json_object_new_int(h->pid));
-	json_object_object_add(obj, "comm", out_json_str(h->comm));
+	out_json_add(obj, "pid", json_object_new_int(h->pid));
+	out_json_add(obj, "comm", out_json_str(h->comm));
 	for (i = 0; i < h->nr_fds; i++)
 		json_object_array_add(fds, json_object_new_int(h->fds[i]));
-	json_object_object_add(obj, "fds", fds);
-	json_object_object_add(obj, "mappings", out_json_u64(h->nr_maps));
+	out_json_add(obj, "fds", fds);
+	out_json_add(obj, "mappings", out_json_u64(h->nr_maps));
 	if (detail) {
-		struct json_object *maps = json_object_new_array();
+		struct json_object *maps = out_json_array(h->nr_maps);
 
 		for (i = 0; i < h->nr_maps; i++) {
 			const struct dmabuf_mapping *m = &h->maps[i];
@@ -247,14 +304,14 @@ static struct json_object *json_holder(const struct dmabuf_holder *h, bool detai
 			char addr[24];
 
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)m->start);
-			json_object_object_add(mo, "start", json_object_new_string(addr));
+			out_json_add(mo, "start", json_object_new_string(addr));
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)m->end);
-			json_object_object_add(mo, "end", json_object_new_string(addr));
-			json_object_object_add(mo, "offset", out_json_u64(m->pgoff));
-			json_object_object_add(mo, "perms", out_json_str(m->perms));
+			out_json_add(mo, "end", json_object_new_string(addr));
+			out_json_add(mo, "offset", out_json_u64(m->pgoff));
+			out_json_add(mo, "perms", out_json_str(m->perms));
 			json_object_array_add(maps, mo);
 		}
-		json_object_object_add(obj, "maps", maps);
+		out_json_add(obj, "maps", maps);
 	}
 	return obj;
 }
@@ -263,9 +320,9 @@ static struct json_object *json_attachment(const struct dmabuf_attachment *a)
 {
 	struct json_object *obj = json_object_new_object();
 
-	json_object_object_add(obj, "device", out_json_str(a->device));
-	json_object_object_add(obj, "callback", out_json_str(a->callback));
-	json_object_object_add(obj, "dynamic",
+	out_json_add(obj, "device", out_json_str(a->device));
+	out_json_add(obj, "callback", out_json_str(a->callback));
+	out_json_add(obj, "dynamic",
 			       a->dynamic < 0 ? NULL : json_object_new_boolean(a->dynamic));
 	return obj;
 }
@@ -277,28 +334,28 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 	struct json_object *arr;
 	size_t i;
 
-	json_object_object_add(obj, "inode", out_json_u64(buf->inode));
-	json_object_object_add(obj, "size", buf->size ? out_json_u64(buf->size) : NULL);
-	json_object_object_add(obj, "exporter", out_json_str(buf->exporter));
-	json_object_object_add(obj, "name", out_json_str(buf->name));
-	json_object_object_add(obj, "refcount",
+	out_json_add(obj, "inode", out_json_u64(buf->inode));
+	out_json_add(obj, "size", buf->size ? out_json_u64(buf->size) : NULL);
+	out_json_add(obj, "exporter", out_json_str(buf->exporter));
+	out_json_add(obj, "name", out_json_str(buf->name));
+	out_json_add(obj, "refcount",
 			       buf->refcount < 0 ? NULL : json_object_new_int64(buf->refcount));
 	if (detail) {
-		json_object_object_add(obj, "flags",
+		out_json_add(obj, "flags",
 				       buf->flags_known ? out_json_u64(buf->flags) : NULL);
-		json_object_object_add(obj, "mode",
+		out_json_add(obj, "mode",
 				       buf->mode_known ? out_json_u64(buf->mode) : NULL);
-		json_object_object_add(obj, "revoked", buf->revoked < 0 ? NULL :
+		out_json_add(obj, "revoked", buf->revoked < 0 ? NULL :
 				       json_object_new_boolean(buf->revoked));
 	}
 
 	arr = NULL;
 	if (buf->attachments_known) {
-		arr = json_object_new_array();
+		arr = out_json_array(buf->nr_attachments);
 		for (i = 0; i < buf->nr_attachments; i++)
 			json_object_array_add(arr, json_attachment(&buf->attachments[i]));
 	}
-	json_object_object_add(obj, "attachments", arr);
+	out_json_add(obj, "attachments", arr);
 
 	if (detail) {
 		arr = NULL;
@@ -307,13 +364,13 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 			for (i = 0; i < buf->nr_fences; i++)
 				json_object_array_add(arr, out_json_str(buf->fences[i]));
 		}
-		json_object_object_add(obj, "fences", arr);
+		out_json_add(obj, "fences", arr);
 	}
 
-	arr = json_object_new_array();
+	arr = out_json_array(buf->nr_holders);
 	for (i = 0; i < buf->nr_holders; i++)
 		json_object_array_add(arr, json_holder(&buf->holders[i], detail));
-	json_object_object_add(obj, "processes", arr);
+	out_json_add(obj, "processes", arr);
 	return obj;
 }
 
@@ -327,12 +384,12 @@ void out_json_meta(struct json_object *root, const struct dmabuf_set *set)
 		if (set->status[src].used)
 			json_object_array_add(arr, json_object_new_string(
 					      dmabuf_source_name(src)));
-	json_object_object_add(root, "sources", arr);
+	out_json_add(root, "sources", arr);
 
 	arr = json_object_new_array();
 	for (i = 0; i < set->nr_warnings; i++)
 		json_object_array_add(arr, out_json_str(set->warnings[i]));
-	json_object_object_add(root, "warnings", arr);
+	out_json_add(root, "warnings", arr);
 
 	/* Why a source did not run, for scripts; not a warning on stderr,
 	 * since e.g. every kernel before 6.16 lacks the iterator. */
@@ -343,11 +400,11 @@ void out_json_meta(struct json_object *root, const struct dmabuf_set *set)
 		if (!set->status[src].tried || set->status[src].used || !set->status[src].why)
 			continue;
 		o = json_object_new_object();
-		json_object_object_add(o, "source", json_object_new_string(dmabuf_source_name(src)));
-		json_object_object_add(o, "reason", out_json_str(set->status[src].why));
+		out_json_add(o, "source", json_object_new_string(dmabuf_source_name(src)));
+		out_json_add(o, "reason", out_json_str(set->status[src].why));
 		json_object_array_add(arr, o);
 	}
-	json_object_object_add(root, "skipped", arr);
+	out_json_add(root, "skipped", arr);
 }
 
 bool out_holders_known(const struct dmabuf_set *set)
@@ -425,16 +482,16 @@ int out_list_columns(const struct out_column *cols, size_t nr)
 		for (i = 0; i < nr; i++) {
 			struct json_object *c = json_object_new_object();
 
-			json_object_object_add(c, "name", json_object_new_string(cols[i].name));
-			json_object_object_add(c, "type",
+			out_json_add(c, "name", json_object_new_string(cols[i].name));
+			out_json_add(c, "type",
 					       json_object_new_string(type_names[cols[i].type]));
-			json_object_object_add(c, "default", json_object_new_boolean(
+			out_json_add(c, "default", json_object_new_boolean(
 					       !!(cols[i].flags & OUT_DEFAULT)));
-			json_object_object_add(c, "description",
+			out_json_add(c, "description",
 					       json_object_new_string(cols[i].help));
 			json_object_array_add(arr, c);
 		}
-		json_object_object_add(root, "columns", arr);
+		out_json_add(root, "columns", arr);
 		return out_json_print(root);
 	}
 

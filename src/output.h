@@ -118,10 +118,44 @@ const char *out_size(uint64_t bytes, char *buf, size_t len);
 char *out_escape(const char *s);
 
 /* JSON values; a NULL string is null. */
+/*
+ * json_object_object_add() for a key that lives as long as the object (a
+ * literal) and is added once: json-c neither copies it nor looks it up,
+ * which is a third of building list -J's tree in a TCG guest.
+ */
+static inline void out_json_add(struct json_object *obj, const char *key,
+				struct json_object *val)
+{
+	json_object_object_add_ex(obj, key, val, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+				  JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
+/* An array sized for n items: json-c's default of 32 slots would be most
+ * of list -J's tree. */
+static inline struct json_object *out_json_array(size_t n)
+{
+	return json_object_new_array_ext(n ? (int)n : 1);
+}
+
 struct json_object *out_json_str(const char *s);
 struct json_object *out_json_u64(uint64_t v);
 /* Print root pretty on stdout with a newline and release it. */
 int out_json_print(struct json_object *root);
+
+/*
+ * A document whose first member is a long array ({"dmabufs": [...], ...}),
+ * printed as it is built so that memory holds one item's tree at a time:
+ * json-c has no streaming writer, so the envelope (braces, the literal
+ * keys, commas) is printed here and every value by json-c, indented to
+ * its depth; the text is the same as out_json_print() of the whole tree.
+ * item and rest are consumed; end returns EXIT_OK or EXIT_FAIL.
+ */
+struct out_json_stream {
+	size_t items;
+};
+void out_json_stream_begin(struct out_json_stream *js, const char *key);
+void out_json_stream_item(struct out_json_stream *js, struct json_object *item);
+int out_json_stream_end(struct out_json_stream *js, struct json_object *rest);
 
 /*
  * The JSON contract for one buffer: the "dmabufs" element of list -J; with

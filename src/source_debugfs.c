@@ -153,6 +153,17 @@ static bool parse_row(char *line, struct row *r)
 	return false;
 }
 
+/* "Total N<what>": sscanf() on every line would cost more than the rest. */
+static bool total_line(const char *line, const char *what, long *n)
+{
+	char *end;
+
+	if (strncmp(line, "Total ", 6) || !isdigit((unsigned char)line[6]))
+		return false;
+	*n = strtol(line + 6, &end, 10);
+	return !strncmp(end, what, strlen(what));
+}
+
 static bool is_fence_line(const char *line)
 {
 	return line[0] == '\t' && strstr(line, "fence:") != NULL;
@@ -206,14 +217,14 @@ static void parse_line(struct parser *p, char *line)
 	}
 	if (!*line)
 		return;
-	if (sscanf(line, "Total %ld objects", &n) == 1) {
+	if (total_line(line, " objects", &n)) {
 		end_buf(p);
 		p->total_objects = n;
 		p->state = P_ROWS;
 		return;
 	}
 	if (p->state == P_ATTACH) {
-		if (sscanf(line, "Total %ld devices attached", &n) == 1) {
+		if (total_line(line, " devices attached", &n)) {
 			if ((size_t)n != p->attached)
 				dmabuf_warn(p->set, "debugfs: inode %llu: %ld devices attached, "
 					    "%zu listed", (unsigned long long)p->cur->inode,

@@ -31,7 +31,10 @@
  *    process (fdget() takes one when the table is shared);
  *  - not our own reads: fdinfo's count leaves out seq_show()'s reference and
  *    bufinfo takes none.
- * So refcount == fds found proves no VMA exists.  Attachments prove nothing
+ * So refcount == fds found proves no VMA exists, and refcount == fds + VMAs
+ * found proves there is no other VMA: maps are read for the processes that
+ * hold buffers by fd first (that is where mappings usually are) and the
+ * others only while a reference is unexplained.  Attachments prove nothing
  * (dma_buf_attach() takes no reference, an importer usually holds one, an
  * exporter may hold more), so they never explain a reference.  The proof
  * also needs the list of buffers to be complete, which only an enumerating
@@ -55,24 +58,24 @@ static int same_table(const struct scan_opts *opts, pid_t a, pid_t b)
 	return r < 0 ? -1 : r == 0;
 }
 
-bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
-			char **why)
+/* Does every reference of every buffer have an fd (or a VMA) found? */
+static bool refs_explained(const struct dmabuf_set *set, const struct scan_opts *opts,
+			   bool count_maps)
 {
 	size_t i, j, k;
 
-	*why = NULL;
 	if (!set->status[DMABUF_SRC_BPF].used && !set->status[DMABUF_SRC_DEBUGFS].used)
-		return true;	/* no complete list of buffers */
+		return false;	/* no complete list of buffers */
 	for (i = 0; i < set->nr_bufs; i++) {
 		const struct dmabuf *buf = set->bufs[i];
 		long fd_count = dmabuf_refcount_from(buf, DMABUF_SRC_FDINFO);
-		long nfds = 0;
+		long refs = 0;
 
 		if (buf->refcount < 0)
-			return true;
+			return false;
 		/* Counts that moved between the two reads: the world changed. */
 		if (fd_count >= 0 && fd_count != buf->refcount)
-			return true;
+			return false;
 		for (j = 0; j < buf->nr_holders; j++) {
 			const struct dmabuf_holder *h = &buf->holders[j];
 
@@ -84,15 +87,63 @@ bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *op
 					    h->nr_fds * sizeof(*h->fds)))
 					same = same_table(opts, h->pid, buf->holders[k].pid);
 			if (same < 0)
-				return true;
+				return false;
 			if (!same)
-				nfds += (long)h->nr_fds;
+				refs += (long)h->nr_fds;
+			if (count_maps)
+				refs += (long)h->nr_maps;
 		}
-		if (nfds != buf->refcount)
-			return true;
+		if (refs != buf->refcount)
+			return false;
 	}
+	return true;
+}
+
+bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
+			char **why)
+{
+	*why = NULL;
+	if (!refs_explained(set, opts, false))
+		return true;
 	*why = xstrdup("every reference is an fd: no buffer is mapped");
 	return false;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Reorder pids (sorted) so that those holding a buffer by fd come first;
+ * returns how many do.  Threads' TIDs are not in pids: skipped. */
+static size_t holders_first(const struct dmabuf_set *set, pid_t *pids, size_t nr)
+{
+	bool *holds = xcalloc(nr, sizeof(*holds));
+	pid_t *order = xmalloc(nr * sizeof(*order));
+	size_t i, j, first = 0, o = 0;
+
+	for (i = 0; i < set->nr_bufs; i++) {
+		for (j = 0; j < set->bufs[i]->nr_holders; j++) {
+			pid_t *p = bsearch(&set->bufs[i]->holders[j].pid, pids, nr,
+					   sizeof(*pids), cmp_pid);
+
+			if (p)
+				holds[p - pids] = true;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		if (holds[i])
+			order[o++] = pids[i];
+	first = o;
+	for (i = 0; i < nr; i++)
+		if (!holds[i])
+			order[o++] = pids[i];
+	memcpy(pids, order, nr * sizeof(*pids));
+	free(order);
+	free(holds);
+	return first;
 }
 
 /* Decode seq_path()'s "\012" back to '\n', in place. */
@@ -109,6 +160,15 @@ static void unescape_nl(char *s)
 		}
 	}
 	*d = '\0';
+}
+
+/* The comm the fd walk already read for pid, if it holds buf by fd. */
+static const char *known_comm(const struct dmabuf *buf, pid_t pid)
+{
+	for (size_t i = 0; i < buf->nr_holders; i++)
+		if (buf->holders[i].pid == pid)
+			return buf->holders[i].comm;
+	return NULL;
 }
 
 static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir,
@@ -151,7 +211,7 @@ static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir
 			unescape_nl(path + 8);
 			dmabuf_set_name(buf, DMABUF_SRC_MAPS, path + 8);
 		}
-		if (!comm_read) {
+		if (!comm_read && !known_comm(buf, pid)) {
 			comm = procfs_comm(piddir);
 			comm_read = true;
 		}
@@ -160,7 +220,7 @@ static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir
 		m.end = end;
 		m.pgoff = pgoff;
 		memcpy(m.perms, perms, sizeof(m.perms));
-		h = dmabuf_holder(buf, pid, comm);
+		h = dmabuf_holder(buf, pid, comm ? comm : known_comm(buf, pid));
 		dmabuf_holder_add_map(h, &m);
 	}
 	free(comm);
@@ -168,7 +228,7 @@ static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir
 
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
-	size_t i, nr = 0, pre53 = 0;
+	size_t i, nr = 0, pre53 = 0, first;
 	pid_t *pids = NULL;
 	int procfd, ret;
 
@@ -184,10 +244,14 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 				      strerror(-ret));
 		goto cleanup;
 	}
+	first = holders_first(set, pids, nr);
 	for (i = 0; i < nr; i++) {
 		char name[16], *text;
 		ssize_t n;
 		int piddir;
+
+		if (i == first && refs_explained(set, opts, true))
+			break;	/* no mapping is left to find */
 
 		snprintf(name, sizeof(name), "%d", (int)pids[i]);
 		piddir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

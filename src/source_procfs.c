@@ -386,12 +386,17 @@ static long kcmp_files(pid_t a, pid_t b)
  */
 static void scan_threads(struct procfs_ctx *c, int piddir, pid_t pid)
 {
+	struct stat st;
 	struct dirent *de;
 	int taskfd;
 	pid_t tid;
 	DIR *d;
 
 	if (!c->live)
+		return;
+	/* procfs counts threads in the task dir's links (2 + threads): one
+	 * call spares listing it for a single-threaded process. */
+	if (!fstatat(piddir, "task", &st, 0) && st.st_nlink <= 3)
 		return;
 	taskfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (taskfd < 0)

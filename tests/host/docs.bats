@@ -256,10 +256,10 @@ json_vs_schema() {
 }
 
 # Keys a command's source gives its JSON objects: through json-c
-# (json_object_object_add, json_strings) or written by hand (jstr("key"),
+# (out_json_add, json_strings) or written by hand (jstr("key"),
 # "\"key\":" in a format string).
 source_keys() {
-	grep -oE '(json_object_object_add|json_strings)\([a-z_]+, "[a-z_]+"|jstr\("[a-z_]+"|\\"[a-z_]+\\":' \
+	grep -oE '(out_json_add|json_strings)\([a-z_]+, "[a-z_]+"|jstr\("[a-z_]+"|\\"[a-z_]+\\":' \
 		"$SRCDIR/src/$1" | sed -E 's/\\"/"/g; s/.*"([a-z_]+)":?$/\1/' | sort -u
 }
 

@@ -316,13 +316,23 @@ teardown() {
 	assert_output 1
 }
 
-@test "list reads fdinfo once at most: debugfs described every buffer" {
+@test "list reads fdinfo once at most, and maps only where refcounts say a mapping is" {
 	# One fdinfo read learns the dma-buf filesystem's device; every other fd
 	# is known by fstatat().  --source=procfs reads one per buffer, not per fd.
 	local log=$BATS_TEST_TMPDIR/strace
 	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" list -J >/dev/null
 	run grep -c 'fdinfo>, "[0-9]' "$log"
 	assert_output 1
+	# maps: only the processes holding fds were read, then refcounts proved
+	# every mapping found (mkbufs' three; a thread has no maps of its own)
+	local pid holders=0
+	for pid in $(listed '[.dmabufs[].processes[].pid] | unique | .[]'); do
+		[ "$(awk '/^Tgid:/ { print $2 }' "/proc/$pid/status")" = "$pid" ] && holders=$((holders + 1))
+	done
+	[ "$holders" = 3 ]
+	run grep -c '>, "maps"' "$log"
+	assert_output "$holders"
+	[ "$(ls -d /proc/[0-9]* | wc -l)" -gt $((holders + 5)) ]
 	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" --source=procfs list -J \
 		>"$BATS_TEST_TMPDIR/procfs.json"
 	nbufs=$(jq '[.dmabufs[] | select(.processes | length > 0) | select(any(.processes[]; .fds | length > 0))] | length' \
