@@ -12,8 +12,9 @@ src_dmabufctl_SOURCES = \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
 	src/cmd_trace.c src/cmd_revoke.c \
 	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h
-src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
+src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
 src_dmabufctl_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+src_dmabufctl_LDFLAGS = -pthread
 
 EXTRA_DIST += src/dmabuf_kern.h src/trace.h src/trace.bpf.c src/iter.bpf.c \
 	src/dmabuf_core.bpf.h src/source_bpf.c src/trace_bpf.c

@@ -11,8 +11,15 @@
  * then finds the holders by fd, and maps by mapping unless refcounts prove
  * none is mapped (source_maps_needed()).  --source=X runs only X ("procfs"
  * is fd + maps) and fails if X cannot.
+ *
+ * The listing and the fd walk are independent kernel reads (bufinfo alone
+ * is a fifth of list's time on a busy host), so on a live system a second
+ * thread lists while this one walks /proc, then walks too, the two taking
+ * processes in turn.  The walk touches no model: procfs_resolve() puts its
+ * fds into the set once both threads are done.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,12 +40,13 @@ static void warn_skipped(struct dmabuf_set *set, enum dmabuf_source src)
 			 st->why ? st->why : "unknown");
 }
 
-static int scan_holders(struct dmabuf_set *set, const struct scan_opts *opts)
+static int scan_holders(struct dmabuf_set *set, struct procfs_walk *w,
+			const struct scan_opts *opts)
 {
 	char *why = NULL;
 	int ret;
 
-	ret = source_procfs_scan(set, opts);
+	ret = procfs_resolve(set, w, opts);
 	if (ret < 0)
 		return ret;
 	if (source_maps_needed(set, opts, &why)) {
@@ -84,40 +92,88 @@ static int scan_bpf(struct dmabuf_set *set, const struct scan_opts *opts)
 #endif
 }
 
-int scan(struct dmabuf_set *set, const struct scan_opts *opts)
+struct listing {
+	struct dmabuf_set *set;
+	const struct scan_opts *opts;
+	bool listed;		/* a source listed every buffer */
+	int debugfs;		/* its result, -ENOENT when not run */
+	int ret;		/* of the last source run, for --source */
+	struct procfs_walk *walk;	/* to join once listed, when ready */
+	bool walk_ready;
+	struct procfs_walk part;	/* what this thread found */
+};
+
+static void list_buffers(struct listing *l)
 {
-	bool listed = false;	/* a source listed every buffer */
-	int ret = 0, debugfs = -ENOENT;
+	const struct scan_opts *opts = l->opts;
+	struct dmabuf_set *set = l->set;
 
+	l->debugfs = -ENOENT;
 	if (want(opts, "debugfs")) {
-		ret = debugfs = source_debugfs_scan(set, opts);
-		if (ret && opts->only)
-			goto out;
-		listed = !ret;
+		l->ret = l->debugfs = source_debugfs_scan(set, opts);
+		if (l->ret && opts->only)
+			return;
+		l->listed = !l->ret;
 	}
-
 	if (want(opts, "bpf")) {
 		/* A replay says why it cannot run BPF rather than "not needed". */
-		if (listed && !opts->sysroot && !any_attachments(set)) {
+		if (l->listed && !opts->sysroot && !any_attachments(set)) {
 			dmabuf_source_skipped(set, DMABUF_SRC_BPF, "not needed: debugfs listed "
 					      "every buffer and none has an importer");
 		} else {
-			ret = scan_bpf(set, opts);
-			if (ret && opts->only)
-				goto out;
-			listed |= !ret;
+			l->ret = scan_bpf(set, opts);
+			l->listed |= !l->ret;
 		}
 	}
-	if (!listed && debugfs && want(opts, "debugfs"))
+}
+
+static void *listing_thread(void *arg)
+{
+	struct listing *l = arg;
+
+	list_buffers(l);
+	if (__atomic_load_n(&l->walk_ready, __ATOMIC_ACQUIRE))
+		procfs_walk_run(l->walk, &l->part);
+	return NULL;
+}
+
+int scan(struct dmabuf_set *set, const struct scan_opts *opts)
+{
+	struct procfs_walk w = { .procfd = -1 };
+	struct listing l = { .set = set, .opts = opts, .walk = &w, .part.procfd = -1 };
+	bool listing = want(opts, "debugfs") || want(opts, "bpf");
+	bool walk = want(opts, "procfs");
+	bool together = listing && walk && !opts->sysroot;
+	pthread_t thread;
+	int ret = 0;
+
+	if (together)
+		together = !pthread_create(&thread, NULL, listing_thread, &l);
+	if (listing && !together)
+		list_buffers(&l);
+	if (walk && !procfs_walk_begin(&w, opts)) {
+		__atomic_store_n(&l.walk_ready, true, __ATOMIC_RELEASE);
+		procfs_walk_run(&w, &w);
+	}
+	if (together) {
+		pthread_join(thread, NULL);
+		procfs_walk_merge(&w, &l.part);
+	}
+	if (listing && l.ret && opts->only) {
+		ret = l.ret;
+		goto out;
+	}
+	if (!l.listed && l.debugfs && want(opts, "debugfs"))
 		warn_skipped(set, DMABUF_SRC_DEBUGFS);
 
-	if (want(opts, "procfs")) {
-		ret = scan_holders(set, opts);
+	if (walk) {
+		ret = scan_holders(set, &w, opts);
 		if (ret && opts->only)
 			goto out;
 	}
 	ret = 0;
 out:
+	procfs_walk_free(&w);
 	dmabuf_set_finish(set);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #define DMABUFCTL_SOURCE_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "dmabuf.h"
 
@@ -26,8 +27,48 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
-/* /proc/PID/fd + fdinfo. */
+/* /proc/PID/fd + fdinfo: walk, then procfs_resolve(). */
 int source_procfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
+
+/*
+ * The fd walk in two steps.  The walk finds every dma-buf fd (one
+ * readlinkat() each, and an fstatat() for its identity) and touches no
+ * model, so scan() runs it beside debugfs or the iterator, in two threads
+ * taking processes in turn; procfs_resolve() then gives each fd its
+ * buffer, reading fdinfo only for buffers the listing did not describe.
+ */
+struct procfs_fd {
+	pid_t tgid;
+	pid_t holder;		/* tgid, or the tid of a thread with its own table */
+	int fd;
+	struct stat st;		/* of the fd's file at walk time (live only) */
+	char *comm;
+};
+
+struct procfs_walk {
+	bool live;
+	int procfd;
+	pid_t *pids;		/* to walk; walkers take them in turn (next) */
+	size_t nr_pids, next;
+	struct procfs_fd *fds;	/* what was found */
+	size_t nr, alloc;
+	pid_t *unreadable;	/* fd tables we may not read */
+	size_t nr_unreadable;
+	size_t procs_scanned;
+	size_t pre53;		/* anon_inode:dmabuf fds (no identity) */
+	int err;		/* -errno when /proc could not be listed */
+	char *why;
+};
+
+/* Open (sysroot)/proc and list its processes: 0 or -errno (w->why says). */
+int procfs_walk_begin(struct procfs_walk *w, const struct scan_opts *opts);
+/* Walk processes of w not yet taken by another walker; results into out
+ * (w itself, or a part for procfs_walk_merge()). */
+void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out);
+void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part);
+int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w,
+		   const struct scan_opts *opts);
+void procfs_walk_free(struct procfs_walk *w);
 /* /proc/PID/maps; scan() skips it when source_maps_needed() says refcounts
  * prove no buffer is mapped (the reason is put in *why, malloc'ed). */
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts);

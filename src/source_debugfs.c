@@ -31,8 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-#include <sys/time.h>
 
 #include "source.h"
 #include "util.h"
@@ -41,6 +41,10 @@
 #define HINT_MOUNT "mount -t debugfs none /sys/kernel/debug"
 #define HINT_ROOT "run as root"
 #define DEADLINE_S 2
+/* Older glibc (Debian 12: 2.36) does not name the SIGEV_THREAD_ID member. */
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
 
 /* Undo the octal escapes of mountinfo paths (\040 for a space), in place. */
 static void unescape_octal(char *s)
@@ -316,22 +320,29 @@ static void on_deadline(int sig)
 
 /*
  * Reading bufinfo takes a global mutex and then each buffer's reservation
- * lock, both interruptibly (6.12 and 7.2 alike), so a job that holds one for long
- * would stall us.  A timer signal without SA_RESTART ends the wait with
- * EINTR (util.c's read loop gives up on it) and the caller moves on.
+ * lock, both interruptibly (6.12 and 7.2 alike), so a job that holds one for
+ * long would stall us.  A timer signal to this thread (scan() may run us
+ * beside the fd walk), without SA_RESTART, ends the wait with EINTR
+ * (util.c's read loop gives up on it) and the caller moves on.
  */
 static ssize_t read_bufinfo(const char *path, char **text)
 {
-	struct itimerval deadline = { .it_value = { .tv_sec = DEADLINE_S } };
-	struct itimerval off = { 0 };
+	struct itimerspec deadline = { .it_value = { .tv_sec = DEADLINE_S } };
 	struct sigaction sa = { .sa_handler = on_deadline }, old;
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
+	timer_t timer;
+	bool made;
 	ssize_t n;
 
+	ev.sigev_notify_thread_id = gettid();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
-	setitimer(ITIMER_REAL, &deadline, NULL);
+	made = !timer_create(CLOCK_MONOTONIC, &ev, &timer);
+	if (made)
+		timer_settime(timer, 0, &deadline, NULL);
 	n = read_file(path, text);
-	setitimer(ITIMER_REAL, &off, NULL);
+	if (made)
+		timer_delete(timer);
 	sigaction(SIGALRM, &old, NULL);
 	return n;
 }

@@ -41,14 +41,15 @@ struct fdinfo {
 	char name[NAME_MAX_BYTES + 1];
 };
 
+/* Resolving the walk's fds against the model. */
 struct procfs_ctx {
 	struct dmabuf_set *set;
+	struct procfs_walk *w;
 	bool live;			/* not a replayed --sysroot tree */
 	bool fdinfo;			/* read fdinfo even where another source told */
 	bool dev_known;			/* dmabuf_dev is learned */
 	dev_t dmabuf_dev;		/* st_dev of every dma-buf file */
 	size_t no_ino_skipped;		/* replayed pre-5.14 fds without "ino:" */
-	size_t pre53;			/* anon_inode:dmabuf fds (no identity) */
 };
 
 int procfs_open(const struct scan_opts *opts)
@@ -219,130 +220,48 @@ static void parse_fdinfo(char *text, struct fdinfo *fi)
 	}
 }
 
-static bool is_dmabuf_link(const char *link, ssize_t n, struct procfs_ctx *c)
+static bool is_dmabuf_link(const char *link, ssize_t n, struct procfs_walk *w)
 {
 	if (n >= 8 && !memcmp(link, "/dmabuf:", 8))
 		return true;
 	/* Before 5.3 every dma-buf shares the anon inode: no identity. */
 	if (n == 17 && !memcmp(link, "anon_inode:dmabuf", 17))
-		c->pre53++;
+		w->pre53++;
 	return false;
 }
 
-static void add_holder(struct dmabuf *buf, pid_t holder, int fd, int basefd, char **comm)
+/* ---- the walk: touches no model, so it can run beside the listing ---- */
+
+static void walk_unreadable(struct procfs_walk *w, pid_t pid)
 {
-	if (!*comm)
-		*comm = procfs_comm(basefd);
-	dmabuf_holder_add_fd(dmabuf_holder(buf, holder, *comm), fd);
-}
-
-/* The buffer an fstatat() names, if fdinfo would tell nothing new of it. */
-static struct dmabuf *known_buf(struct procfs_ctx *c, const struct stat *st)
-{
-	const unsigned int listed = 1u << DMABUF_SRC_BPF | 1u << DMABUF_SRC_DEBUGFS;
-	struct dmabuf *buf;
-
-	if (!c->dev_known || st->st_dev != c->dmabuf_dev)
-		return NULL;
-	buf = dmabuf_find(c->set, st->st_ino);
-	if (!buf)
-		return NULL;
-	if (buf->sources & 1u << DMABUF_SRC_FDINFO)
-		return buf;
-	return !c->fdinfo && (buf->sources & listed) ? buf : NULL;
-}
-
-/*
- * fdinfo's "count:" is file_count() - 1: dma_buf_show_fdinfo() leaves out
- * the reference seq_show() took to print it (5.3 to 7.2 alike), so it is the
- * file refcount as bufinfo prints it (file_count(), nothing taken there).
- */
-static void record_fd(struct procfs_ctx *c, int fddir, int *infodir, const char *fdname,
-		      pid_t holder, int basefd, char **comm)
-{
-	struct dmabuf *buf;
-	struct fdinfo fi;
-	struct stat st;
-	char *text;
-	ssize_t n;
-	int fd;
-
-	if (parse_int(fdname, 0, 0x7fffffff, &fd))
+	if (w->nr_unreadable && w->unreadable[w->nr_unreadable - 1] == pid)
 		return;
-	if (c->live) {
-		if (fstatat(fddir, fdname, &st, 0))
-			return;		/* closed meanwhile */
-		buf = known_buf(c, &st);
-		if (buf) {
-			add_holder(buf, holder, fd, basefd, comm);
-			return;
-		}
-	}
-	if (*infodir < 0) {
-		*infodir = openat(basefd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (*infodir < 0) {
-			if (is_perm(errno))
-				dmabuf_proc_unreadable(c->set, holder);
-			return;
-		}
-	}
-	n = procfs_read_at(*infodir, fdname, &text);
-	if (n < 0) {
-		if (is_perm((int)-n))
-			dmabuf_proc_unreadable(c->set, holder);
-		return;		/* ENOENT: the fd was closed meanwhile */
-	}
-	parse_fdinfo(text, &fi);
-	if (!fi.exp_name || !fi.has_size)
-		goto cleanup;	/* a file named "/dmabuf:..." on a real fs */
+	w->unreadable = xrealloc(w->unreadable, (w->nr_unreadable + 1) * sizeof(pid_t));
+	w->unreadable[w->nr_unreadable++] = pid;
+}
 
-	if (!fi.has_ino) {
-		/*
-		 * Before 5.14 fdinfo has no "ino:": take the fstatat() from
-		 * before the read; a size that differs means the fd was reused.
-		 */
-		if (!c->live) {
-			c->no_ino_skipped++;
-			goto cleanup;
-		}
-		if ((uint64_t)st.st_size != fi.size)
-			goto cleanup;
-		fi.ino = st.st_ino;
-	} else if (c->live && !c->dev_known && fi.ino == st.st_ino) {
-		/* Not reused between the two calls: st names a dma-buf. */
-		c->dmabuf_dev = st.st_dev;
-		c->dev_known = true;
+static struct procfs_fd *walk_add(struct procfs_walk *w)
+{
+	if (w->nr == w->alloc) {
+		w->alloc = w->alloc ? 2 * w->alloc : 256;
+		w->fds = xrealloc(w->fds, w->alloc * sizeof(*w->fds));
 	}
-
-	buf = dmabuf_get(c->set, fi.ino, DMABUF_SRC_FDINFO);
-	dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi.size);
-	dmabuf_set_exporter(buf, DMABUF_SRC_FDINFO, fi.exp_name);
-	dmabuf_set_name(buf, DMABUF_SRC_FDINFO, fi.has_name ? fi.name : NULL);
-	if (fi.has_count)
-		dmabuf_set_refcount(buf, DMABUF_SRC_FDINFO, fi.count);
-	/* O_CLOEXEC is the fd's, not the file's: dma_buf_getfile() keeps
-	 * only O_ACCMODE | O_NONBLOCK in f_flags. */
-	dmabuf_set_flags(buf, DMABUF_SRC_FDINFO, fi.flags & ~(unsigned int)O_CLOEXEC,
-			 DMABUF_MODE_UNKNOWN);
-	if (fi.has_revoked)
-		dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi.revoked);
-	add_holder(buf, holder, fd, basefd, comm);
-cleanup:
-	free(text);
+	memset(&w->fds[w->nr], 0, sizeof(w->fds[0]));
+	return &w->fds[w->nr++];
 }
 
 /* Walk one fd table: basefd is a /proc/PID or /proc/PID/task/TID dir. */
-static void scan_fdtable(struct procfs_ctx *c, int basefd, pid_t holder)
+static void walk_fdtable(struct procfs_walk *w, int basefd, pid_t tgid, pid_t holder)
 {
 	char link[64], *comm = NULL;
-	int fddir, infodir = -1;
 	struct dirent *de;
+	int fddir;
 	DIR *d;
 
 	fddir = openat(basefd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fddir < 0) {
 		if (is_perm(errno))
-			dmabuf_proc_unreadable(c->set, holder);
+			walk_unreadable(w, holder);
 		return;
 	}
 	d = fdopendir(fddir);
@@ -351,7 +270,9 @@ static void scan_fdtable(struct procfs_ctx *c, int basefd, pid_t holder)
 		return;
 	}
 	while ((de = readdir(d))) {
+		struct procfs_fd *f;
 		ssize_t n;
+		int fd;
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
@@ -359,15 +280,24 @@ static void scan_fdtable(struct procfs_ctx *c, int basefd, pid_t holder)
 		n = readlinkat(fddir, de->d_name, link, sizeof(link));
 		if (n < 0) {
 			if (is_perm(errno))
-				dmabuf_proc_unreadable(c->set, holder);
+				walk_unreadable(w, holder);
 			continue;
 		}
-		if (!is_dmabuf_link(link, n, c))
+		if (!is_dmabuf_link(link, n, w) || parse_int(de->d_name, 0, 0x7fffffff, &fd))
 			continue;
-		record_fd(c, fddir, &infodir, de->d_name, holder, basefd, &comm);
+		f = walk_add(w);
+		f->tgid = tgid;
+		f->holder = holder;
+		f->fd = fd;
+		/* Identity now: the fd may be closed and reused before fdinfo. */
+		if (w->live && fstatat(fddir, de->d_name, &f->st, 0)) {
+			w->nr--;	/* closed meanwhile */
+			continue;
+		}
+		if (!comm)
+			comm = procfs_comm(basefd);
+		f->comm = comm ? xstrdup(comm) : NULL;
 	}
-	if (infodir >= 0)
-		close(infodir);
 	closedir(d);
 	free(comm);
 }
@@ -384,7 +314,7 @@ static long kcmp_files(pid_t a, pid_t b)
  * before 5.12 without CONFIG_CHECKPOINT_RESTORE, EPERM) threads count as
  * sharing.  A replayed tree cannot be asked: its threads count as sharing.
  */
-static void scan_threads(struct procfs_ctx *c, int piddir, pid_t pid)
+static void walk_threads(struct procfs_walk *w, int piddir, pid_t pid)
 {
 	struct stat st;
 	struct dirent *de;
@@ -392,7 +322,7 @@ static void scan_threads(struct procfs_ctx *c, int piddir, pid_t pid)
 	pid_t tid;
 	DIR *d;
 
-	if (!c->live)
+	if (!w->live)
 		return;
 	/* procfs counts threads in the task dir's links (2 + threads): one
 	 * call spares listing it for a single-threaded process. */
@@ -416,56 +346,220 @@ static void scan_threads(struct procfs_ctx *c, int piddir, pid_t pid)
 		tdir = openat(taskfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (tdir < 0)
 			continue;
-		scan_fdtable(c, tdir, tid);
+		walk_fdtable(w, tdir, pid, tid);
 		close(tdir);
 	}
 	closedir(d);
 }
 
-int source_procfs_scan(struct dmabuf_set *set, const struct scan_opts *opts)
+int procfs_walk_begin(struct procfs_walk *w, const struct scan_opts *opts)
 {
-	struct procfs_ctx c = {
-		.set = set, .live = !opts->sysroot, .fdinfo = opts->detail || opts->fdinfo,
-	};
-	pid_t *pids = NULL;
-	size_t i, nr = 0;
-	int procfd, ret;
+	int ret;
 
-	procfd = procfs_open(opts);
-	if (procfd < 0) {
-		dmabuf_source_skipped(set, DMABUF_SRC_FDINFO, "cannot open %s/proc: %s",
-				      opts->sysroot ? opts->sysroot : "", strerror(-procfd));
-		return procfd;
+	memset(w, 0, sizeof(*w));
+	w->live = !opts->sysroot;
+	w->procfd = procfs_open(opts);
+	if (w->procfd < 0) {
+		w->why = xasprintf("cannot open %s/proc: %s", opts->sysroot ? opts->sysroot : "",
+				   strerror(-w->procfd));
+		return w->err = w->procfd;
 	}
-	ret = procfs_pids(procfd, opts, &pids, &nr);
+	ret = procfs_pids(w->procfd, opts, &w->pids, &w->nr_pids);
 	if (ret < 0) {
-		dmabuf_source_skipped(set, DMABUF_SRC_FDINFO, "cannot list /proc: %s",
-				      strerror(-ret));
-		goto cleanup;
+		w->why = xasprintf("cannot list /proc: %s", strerror(-ret));
+		return w->err = ret;
 	}
-	for (i = 0; i < nr; i++) {
+	return 0;
+}
+
+/* Walk the processes w lists, each taken by one walker only, into out. */
+void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
+{
+	size_t i;
+
+	if (out != w) {
+		memset(out, 0, sizeof(*out));
+		out->live = w->live;
+		out->procfd = -1;
+	}
+	if (w->err)
+		return;
+	while ((i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->nr_pids) {
+		pid_t pid = w->pids[i];
 		char name[16];
 		int piddir;
 
-		snprintf(name, sizeof(name), "%d", (int)pids[i]);
-		piddir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(name, sizeof(name), "%d", (int)pid);
+		piddir = openat(w->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (piddir < 0)
 			continue;	/* exited */
-		set->procs_scanned++;
-		scan_fdtable(&c, piddir, pids[i]);
-		scan_threads(&c, piddir, pids[i]);
+		out->procs_scanned++;
+		walk_fdtable(out, piddir, pid, pid);
+		walk_threads(out, piddir, pid);
 		close(piddir);
 	}
+}
+
+/* Take part's results into w. */
+void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part)
+{
+	if (part->nr) {
+		w->fds = xrealloc(w->fds, (w->nr + part->nr) * sizeof(*w->fds));
+		memcpy(w->fds + w->nr, part->fds, part->nr * sizeof(*w->fds));
+		w->nr += part->nr;
+		w->alloc = w->nr;
+	}
+	if (part->nr_unreadable) {
+		w->unreadable = xrealloc(w->unreadable, (w->nr_unreadable + part->nr_unreadable) *
+					 sizeof(pid_t));
+		memcpy(w->unreadable + w->nr_unreadable, part->unreadable,
+		       part->nr_unreadable * sizeof(pid_t));
+		w->nr_unreadable += part->nr_unreadable;
+	}
+	w->procs_scanned += part->procs_scanned;
+	w->pre53 += part->pre53;
+	free(part->fds);
+	free(part->unreadable);
+	memset(part, 0, sizeof(*part));
+	part->procfd = -1;
+}
+
+void procfs_walk_free(struct procfs_walk *w)
+{
+	for (size_t i = 0; i < w->nr; i++)
+		free(w->fds[i].comm);
+	free(w->fds);
+	free(w->unreadable);
+	free(w->pids);
+	free(w->why);
+	if (w->procfd >= 0)
+		close(w->procfd);
+	memset(w, 0, sizeof(*w));
+	w->procfd = -1;
+}
+
+/* ---- resolving: each fd to its buffer, fdinfo only where needed ---- */
+
+/* The buffer an fstatat() names, if fdinfo would tell nothing new of it. */
+static struct dmabuf *known_buf(struct procfs_ctx *c, const struct stat *st)
+{
+	const unsigned int listed = 1u << DMABUF_SRC_BPF | 1u << DMABUF_SRC_DEBUGFS;
+	struct dmabuf *buf;
+
+	if (!c->dev_known || st->st_dev != c->dmabuf_dev)
+		return NULL;
+	buf = dmabuf_find(c->set, st->st_ino);
+	if (!buf)
+		return NULL;
+	if (buf->sources & 1u << DMABUF_SRC_FDINFO)
+		return buf;
+	return !c->fdinfo && (buf->sources & listed) ? buf : NULL;
+}
+
+/*
+ * fdinfo's "count:" is file_count() - 1: dma_buf_show_fdinfo() leaves out
+ * the reference seq_show() took to print it (5.3 to 7.2 alike), so it is the
+ * file refcount as bufinfo prints it (file_count(), nothing taken there).
+ */
+static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
+{
+	struct dmabuf *buf;
+	struct fdinfo fi;
+	char path[64], *text;
+	ssize_t n;
+
+	if (c->live) {
+		buf = known_buf(c, &f->st);
+		if (buf)
+			goto holder;
+	}
+	if (f->holder == f->tgid)
+		snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)f->tgid, f->fd);
+	else
+		snprintf(path, sizeof(path), "%d/task/%d/fdinfo/%d", (int)f->tgid,
+			 (int)f->holder, f->fd);
+	n = procfs_read_at(c->w->procfd, path, &text);
+	if (n < 0) {
+		if (is_perm((int)-n))
+			dmabuf_proc_unreadable(c->set, f->holder);
+		return;		/* ENOENT: the fd was closed meanwhile */
+	}
+	parse_fdinfo(text, &fi);
+	if (!fi.exp_name || !fi.has_size)
+		goto cleanup;	/* a file named "/dmabuf:..." on a real fs */
+
+	if (!fi.has_ino) {
+		/*
+		 * Before 5.14 fdinfo has no "ino:": take the walk's fstatat();
+		 * a size that differs means the fd was reused.
+		 */
+		if (!c->live) {
+			c->no_ino_skipped++;
+			goto cleanup;
+		}
+		if ((uint64_t)f->st.st_size != fi.size)
+			goto cleanup;
+		fi.ino = f->st.st_ino;
+	} else if (c->live && !c->dev_known && fi.ino == f->st.st_ino) {
+		/* Not reused between the two calls: st names a dma-buf. */
+		c->dmabuf_dev = f->st.st_dev;
+		c->dev_known = true;
+	}
+
+	buf = dmabuf_get(c->set, fi.ino, DMABUF_SRC_FDINFO);
+	dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi.size);
+	dmabuf_set_exporter(buf, DMABUF_SRC_FDINFO, fi.exp_name);
+	dmabuf_set_name(buf, DMABUF_SRC_FDINFO, fi.has_name ? fi.name : NULL);
+	if (fi.has_count)
+		dmabuf_set_refcount(buf, DMABUF_SRC_FDINFO, fi.count);
+	/* O_CLOEXEC is the fd's, not the file's: dma_buf_getfile() keeps
+	 * only O_ACCMODE | O_NONBLOCK in f_flags. */
+	dmabuf_set_flags(buf, DMABUF_SRC_FDINFO, fi.flags & ~(unsigned int)O_CLOEXEC,
+			 DMABUF_MODE_UNKNOWN);
+	if (fi.has_revoked)
+		dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi.revoked);
+	free(text);
+holder:
+	dmabuf_holder_add_fd(dmabuf_holder(buf, f->holder, f->comm), f->fd);
+	return;
+cleanup:
+	free(text);
+}
+
+int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w, const struct scan_opts *opts)
+{
+	struct procfs_ctx c = {
+		.set = set, .w = w, .live = w->live, .fdinfo = opts->detail || opts->fdinfo,
+	};
+	size_t i;
+
+	if (w->err) {
+		dmabuf_source_skipped(set, DMABUF_SRC_FDINFO, "%s", w->why);
+		return w->err;
+	}
+	set->procs_scanned += w->procs_scanned;
+	for (i = 0; i < w->nr_unreadable; i++)
+		dmabuf_proc_unreadable(set, w->unreadable[i]);
+	for (i = 0; i < w->nr; i++)
+		resolve_fd(&c, &w->fds[i]);
 	dmabuf_source_used(set, DMABUF_SRC_FDINFO);
 	if (c.no_ino_skipped)
 		dmabuf_warn(set, "procfs: %zu dma-buf fds skipped: fdinfo without ino: "
 			    "(kernel before 5.14) cannot be replayed", c.no_ino_skipped);
-	if (c.pre53)
+	if (w->pre53)
 		dmabuf_warn(set, "procfs: %zu dma-buf fds skipped: kernel before 5.3 "
-			    "gives dma-bufs no inode of their own", c.pre53);
-	ret = 0;
-cleanup:
-	free(pids);
-	close(procfd);
+			    "gives dma-bufs no inode of their own", w->pre53);
+	return 0;
+}
+
+int source_procfs_scan(struct dmabuf_set *set, const struct scan_opts *opts)
+{
+	struct procfs_walk w;
+	int ret;
+
+	if (!procfs_walk_begin(&w, opts))
+		procfs_walk_run(&w, &w);
+	ret = procfs_resolve(set, &w, opts);
+	procfs_walk_free(&w);
 	return ret;
 }
