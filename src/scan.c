@@ -50,7 +50,7 @@ static int scan_holders(struct dmabuf_set *set, struct procfs_walk *w,
 	if (ret < 0)
 		return ret;
 	if (source_maps_needed(set, opts, &why)) {
-		ret = source_maps_scan(set, opts);
+		ret = source_maps_scan(set, opts, w);
 	} else {
 		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "%s", why);
 		ret = 0;

@@ -27,11 +27,9 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
-/* /proc/PID/fd + fdinfo: walk, then procfs_resolve(). */
-int source_procfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
 /*
- * The fd walk in two steps.  The walk finds every dma-buf fd (one
+ * /proc/PID/fd + fdinfo, in two steps.  The walk finds every dma-buf fd (one
  * readlinkat() each, and an fstatat() for its identity) and touches no
  * model, so scan() runs it beside debugfs or the iterator, in two threads
  * taking processes in turn; procfs_resolve() then gives each fd its
@@ -69,18 +67,18 @@ void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part);
 int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w,
 		   const struct scan_opts *opts);
 void procfs_walk_free(struct procfs_walk *w);
-/* /proc/PID/maps; scan() skips it when source_maps_needed() says refcounts
- * prove no buffer is mapped (the reason is put in *why, malloc'ed). */
-int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts);
+
+/* /proc/PID/maps of the processes the walk listed; scan() skips it when
+ * source_maps_needed() says refcounts prove no buffer is mapped (the reason
+ * is put in *why, malloc'ed). */
+int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
+		     const struct procfs_walk *w);
 bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
 			char **why);
 
 /* Shared by the procfs sources (defined in source_procfs.c). */
-int procfs_open(const struct scan_opts *opts);	/* fd of (sysroot)/proc, or -errno */
-bool procfs_pid_name(const char *name, pid_t *pid);	/* a numeric entry */
 char *procfs_comm(int dirfd);	/* comm under a /proc/PID or task/TID dir; NULL if gone */
 /* Read a whole file under dirfd with one open: length or -errno. */
 ssize_t procfs_read_at(int dirfd, const char *name, char **out);
-int procfs_pids(int procfd, const struct scan_opts *opts, pid_t **pids, size_t *nr);
 
 #endif

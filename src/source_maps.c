@@ -226,24 +226,19 @@ static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir
 	free(comm);
 }
 
-int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts)
+int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
+		     const struct procfs_walk *w)
 {
-	size_t i, nr = 0, pre53 = 0, first;
-	pid_t *pids = NULL;
-	int procfd, ret;
+	size_t i, nr = w->nr_pids, pre53 = 0, first;
+	pid_t *pids;
 
-	procfd = procfs_open(opts);
-	if (procfd < 0) {
-		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "cannot open %s/proc: %s",
-				      opts->sysroot ? opts->sysroot : "", strerror(-procfd));
-		return procfd;
+	if (w->err) {
+		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "%s", w->why);
+		return w->err;
 	}
-	ret = procfs_pids(procfd, opts, &pids, &nr);
-	if (ret < 0) {
-		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "cannot list /proc: %s",
-				      strerror(-ret));
-		goto cleanup;
-	}
+	/* The processes the fd walk listed, holders first. */
+	pids = xmalloc((nr ? nr : 1) * sizeof(*pids));
+	memcpy(pids, w->pids, nr * sizeof(*pids));
 	first = holders_first(set, pids, nr);
 	for (i = 0; i < nr; i++) {
 		char name[16], *text;
@@ -254,7 +249,7 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 			break;	/* no mapping is left to find */
 
 		snprintf(name, sizeof(name), "%d", (int)pids[i]);
-		piddir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		piddir = openat(w->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (piddir < 0)
 			continue;
 		/* One open reads it all (kernel threads have an empty one). */
@@ -277,9 +272,6 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	if (pre53)
 		dmabuf_warn(set, "maps: %zu dma-buf mappings skipped: kernel before 5.3 "
 			    "gives dma-bufs no inode of their own", pre53);
-	ret = 0;
-cleanup:
 	free(pids);
-	close(procfd);
-	return ret;
+	return 0;
 }

@@ -52,7 +52,7 @@ struct procfs_ctx {
 	size_t no_ino_skipped;		/* replayed pre-5.14 fds without "ino:" */
 };
 
-int procfs_open(const struct scan_opts *opts)
+static int procfs_open(const struct scan_opts *opts)
 {
 	char *path = sysroot_path(opts->sysroot, "/proc");
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -62,7 +62,7 @@ int procfs_open(const struct scan_opts *opts)
 	return fd < 0 ? -e : fd;
 }
 
-bool procfs_pid_name(const char *name, pid_t *pid)
+static bool procfs_pid_name(const char *name, pid_t *pid)
 {
 	return parse_pid(name, pid) == 0;
 }
@@ -94,7 +94,7 @@ static int cmp_pid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int procfs_pids(int procfd, const struct scan_opts *opts, pid_t **pids, size_t *nr)
+static int procfs_pids(int procfd, const struct scan_opts *opts, pid_t **pids, size_t *nr)
 {
 	size_t n = 0, alloc = 256;
 	struct dirent *de;
@@ -550,16 +550,4 @@ int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w, const struct s
 		dmabuf_warn(set, "procfs: %zu dma-buf fds skipped: kernel before 5.3 "
 			    "gives dma-bufs no inode of their own", w->pre53);
 	return 0;
-}
-
-int source_procfs_scan(struct dmabuf_set *set, const struct scan_opts *opts)
-{
-	struct procfs_walk w;
-	int ret;
-
-	if (!procfs_walk_begin(&w, opts))
-		procfs_walk_run(&w, &w);
-	ret = procfs_resolve(set, &w, opts);
-	procfs_walk_free(&w);
-	return ret;
 }
