@@ -31,41 +31,15 @@ compare_replay() {
 	[ "$(jq 'length' "$BATS_TEST_TMPDIR/got")" -gt 1 ]
 }
 
-# made KERNEL: mkbufs.txt and vgem.txt as list -J would show the buffers:
-# [{inode, size, exporter, name, processes: [{pid, fds, mappings}]}]
-made() {
-	local dir=$FIXTURES/$1 line kv kvs k v inode size exporter name pid fds maps
-	while read -r line; do
-		[ "$line" = ready ] && break
-		read -r -a kvs <<<"$line"
-		for kv in "${kvs[@]}"; do
-			k=${kv%%=*} v=${kv#*=}
-			case $k in
-			inode) inode=$v ;; size) size=$v ;; exporter) exporter=$v ;;
-			name) name=$(printf '%b' "$v") ;; pid) pid=$v ;;
-			fds) fds=$v ;; maps) maps=$v ;;
-			esac
-		done
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$inode" "$size" "$exporter" \
-			"$name" "$pid" "$fds" "$maps"
-	done <"$dir/mkbufs.txt"
-	# the vgem buffer: its fd closed, held by no process
-	sed -n 's/^inode=\([0-9]*\) size=\([0-9]*\) exporter=\([^ ]*\) .*/\1\t\2\t\3\t\t-\t-\t0/p' \
-		"$dir/vgem.txt"
-}
+# made_json KERNEL: mkbufs.txt and vgem.txt as list -J would show the
+# buffers (the vgem buffer: its fd closed, held by no process).
 made_json() {
-	made "$1" | jq -R -s -S '
-		split("\n") | map(select(length > 0) | split("\t") | {
-			inode: (.[0] | tonumber), size: (.[1] | tonumber),
-			exporter: .[2], name: (if .[3] == "" then null else .[3] end),
-			pid: .[4], fds: .[5], mappings: (.[6] | tonumber)})
-		| group_by(.inode) | map({
-			inode: .[0].inode, size: .[0].size, exporter: .[0].exporter,
-			name: .[0].name,
-			processes: (map(select(.pid != "-")) | map({
-				pid: (.pid | tonumber),
-				fds: (if .fds == "-" then [] else .fds | split(",") | map(tonumber) end),
-				mappings}) | sort_by(.pid))})'
+	local dir=$FIXTURES/$1
+	{
+		sed '/^ready$/,$d' "$dir/mkbufs.txt"
+		sed -n 's/^inode=\([0-9]*\) size=\([0-9]*\) exporter=\([^ ]*\) .*/inode=\1 size=\2 exporter=\3 name= pid=- fds=- maps=0/p' \
+			"$dir/vgem.txt"
+	} | "$SRCDIR/tests/helpers/mkbufs-json" | jq -S .
 }
 
 check_against_helpers() {

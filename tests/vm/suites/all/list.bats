@@ -75,39 +75,10 @@ stop_helper() {
 
 # ---- what mkbufs made, as JSON ----------------------------------------
 
-# mkbufs prints "inode= size= exporter= name= kind= pid= role= fds= maps="
-# per holder, names escaped as \xHH.  Writes DIR/made.json: a list of
-# {inode, size, exporter, name, processes: [{pid, fds, mappings}]}, as
-# list -J should report them.
+# DIR/made.json: what mkbufs says it made, as list -J should report it
+# (tests/helpers/mkbufs-json).
 made_json() {
-	local dir=$1 line kv kvs k v inode size exporter name pid role fds maps
-	: >"$dir/made.tsv"
-	while read -r line; do
-		[ "$line" = ready ] && break
-		read -r -a kvs <<<"$line"
-		for kv in "${kvs[@]}"; do
-			k=${kv%%=*} v=${kv#*=}
-			case $k in
-			inode) inode=$v ;; size) size=$v ;; exporter) exporter=$v ;;
-			name) name=$(printf '%b' "$v") ;; pid) pid=$v ;; role) role=$v ;;
-			fds) fds=$v ;; maps) maps=$v ;;
-			esac
-		done
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$inode" "$size" \
-			"$exporter" "$name" "$pid" "$role" "$fds" "$maps" >>"$dir/made.tsv"
-	done <"$dir/mkbufs.out"
-	jq -R -s '
-		split("\n") | map(select(length > 0) | split("\t") | {
-			inode: (.[0] | tonumber), size: (.[1] | tonumber),
-			exporter: .[2], name: (if .[3] == "" then null else .[3] end),
-			pid: (.[4] | tonumber), role: .[5],
-			fds: (if .[6] == "-" then [] else .[6] | split(",") | map(tonumber) end),
-			mappings: (.[7] | tonumber)})
-		| group_by(.inode) | map({
-			inode: .[0].inode, size: .[0].size, exporter: .[0].exporter,
-			name: .[0].name,
-			processes: (sort_by(.pid) | map({pid, fds, mappings}))})
-	' "$dir/made.tsv" >"$dir/made.json"
+	"$SRCDIR/tests/helpers/mkbufs-json" <"$1/mkbufs.out" >"$1/made.json"
 }
 
 # made QUERY: jq over what mkbufs made.

@@ -20,43 +20,35 @@ assert_untouched() {	# INODE PID FD
 
 @test "revoke on a stock kernel: no ioctl, EXIT_UNSUPPORTED, buffer untouched" {
 	mk_start udmabuf:64K,map
-	local ino pid fd
-	ino=$(field inode "${MK_LINES[0]}")
-	pid=$(field pid "${MK_LINES[0]}")
-	fd=$(field fds "${MK_LINES[0]}")
+	mk_first
 
-	run --separate-stderr "$DMABUFCTL" revoke -y "$ino" </dev/null
+	run --separate-stderr "$DMABUFCTL" revoke -y "$INO" </dev/null
 	assert_equal "$status" 3
-	assert_equal "$stderr" "dmabufctl: dma-buf $ino: revoke: this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)
+	assert_equal "$stderr" "dmabufctl: dma-buf $INO: revoke: this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)
 dmabufctl: hint: needs a kernel with the dma-buf revoke series, see tests/kernel/README.md"
 	assert_equal "$output" ""
-	assert_untouched "$ino" "$pid" "$fd"
+	assert_untouched "$INO" "$PID" "$FD"
 }
 
 @test "revoke -J on a stock kernel: the error as one object" {
 	mk_start udmabuf:64K,map
-	local ino pid fd
-	ino=$(field inode "${MK_LINES[0]}")
-	pid=$(field pid "${MK_LINES[0]}")
-	fd=$(field fds "${MK_LINES[0]}")
+	mk_first
 
-	run --separate-stderr "$DMABUFCTL" revoke -J -y "$ino" </dev/null
+	run --separate-stderr "$DMABUFCTL" revoke -J -y "$INO" </dev/null
 	assert_equal "$status" 3
 	run jq -c . <<<"$output"
-	assert_output "{\"inode\":$ino,\"size\":65536,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$pid,\"comm\":\"mkbufs\",\"fd\":$fd,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"error\",\"status\":3,\"errno\":\"ENOTTY\",\"message\":\"this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null}"
-	assert_untouched "$ino" "$pid" "$fd"
+	assert_output "{\"inode\":$INO,\"size\":65536,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$PID,\"comm\":\"mkbufs\",\"fd\":$FD,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"error\",\"status\":3,\"errno\":\"ENOTTY\",\"message\":\"this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null}"
+	assert_untouched "$INO" "$PID" "$FD"
 }
 
 @test "revoke of a buffer held only by a mapping: EXIT_NOFD" {
 	mk_start udmabuf:64K,maponly
-	local ino pid
-	ino=$(field inode "${MK_LINES[0]}")
-	pid=$(field pid "${MK_LINES[0]}")
+	mk_first
 
-	run --separate-stderr "$DMABUFCTL" revoke -y "$ino" </dev/null
+	run --separate-stderr "$DMABUFCTL" revoke -y "$INO" </dev/null
 	assert_equal "$status" 9
-	assert_equal "$stderr" "dmabufctl: dma-buf $ino: revoke: no process holds it by fd, only by mappings: mkbufs[$pid]
+	assert_equal "$stderr" "dmabufctl: dma-buf $INO: revoke: no process holds it by fd, only by mappings: mkbufs[$PID]
 dmabufctl: hint: revoke needs an fd to duplicate; mappings and kernel references cannot be duplicated"
-	mk "touch $ino"
+	mk "touch $INO"
 	assert_equal "$MK_REPLY" "ok pages=16"
 }
