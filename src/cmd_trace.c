@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bpf_record.h"
 #include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "output.h"
@@ -33,9 +34,6 @@ struct trace_args {
 	int count;		/* 0: unlimited */
 	bool kprobes;
 };
-
-/* Exporter names are compared as BPF records them: 31 bytes (trace.h). */
-#define EXPORTER_LEN 32
 
 enum { OPT_INODE = 0x300, OPT_DURATION, OPT_TIMEOUT, OPT_KPROBES };
 
@@ -63,9 +61,10 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'e':
 		if (!*arg)
 			argp_error(state, "--exporter: empty name");
-		if (strlen(arg) >= EXPORTER_LEN)
+		/* Compared as BPF records them (bpf_record.h). */
+		if (strlen(arg) >= REC_EXP_LEN)
 			argp_error(state, "--exporter: '%s': longer than %d bytes", arg,
-				   EXPORTER_LEN - 1);
+				   REC_EXP_LEN - 1);
 		a->exporter = arg;
 		break;
 	case 'p':

@@ -3,7 +3,7 @@
  * CO-RE readers shared by the BPF programs (iter.bpf.c, trace.bpf.c): the
  * fields whose layout or name changed between the kernels we run on, and
  * the strings both report.  Include after dmabuf_kern.h, the libbpf
- * headers and trace.h.
+ * headers and bpf_record.h.
  */
 #ifndef DMABUFCTL_DMABUF_CORE_BPF_H
 #define DMABUFCTL_DMABUF_CORE_BPF_H
@@ -40,23 +40,23 @@ static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
 /* The exporter and buffer names; each left as it is when unset.  The name
  * is racy against DMA_BUF_SET_NAME, as debugfs without name_lock. */
 static __always_inline void read_buf_names(struct dma_buf *buf,
-					   char exporter[TRACE_EXP_LEN],
-					   char name[TRACE_NAME_LEN])
+					   char exporter[REC_EXP_LEN],
+					   char name[REC_NAME_LEN])
 {
 	const char *s;
 
 	s = BPF_CORE_READ(buf, exp_name);
 	if (s)
-		bpf_probe_read_kernel_str(exporter, TRACE_EXP_LEN, s);
+		bpf_probe_read_kernel_str(exporter, REC_EXP_LEN, s);
 	s = BPF_CORE_READ(buf, name);
 	if (s)
-		bpf_probe_read_kernel_str(name, TRACE_NAME_LEN, s);
+		bpf_probe_read_kernel_str(name, REC_NAME_LEN, s);
 }
 
 /* dev_name() of the attachment's device: kobj.name once registered,
  * init_name before; device is left as it is when there is none. */
 static __always_inline void read_att_device(struct dma_buf_attachment *att,
-					    char device[TRACE_DEV_LEN])
+					    char device[REC_DEV_LEN])
 {
 	struct device *dev;
 	const char *s;
@@ -68,7 +68,7 @@ static __always_inline void read_att_device(struct dma_buf_attachment *att,
 	if (!s)
 		s = BPF_CORE_READ(dev, init_name);
 	if (s)
-		bpf_probe_read_kernel_str(device, TRACE_DEV_LEN, s);
+		bpf_probe_read_kernel_str(device, REC_DEV_LEN, s);
 }
 
 #endif

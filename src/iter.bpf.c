@@ -2,14 +2,14 @@
 /*
  * dma-buf iterator (Linux 6.16+, kernel/bpf/dmabuf_iter.c): per buffer one
  * iter_buf record, then one iter_att per attachment and an ITER_MAGIC_MORE
- * record when there are more than TRACE_MAX_ATTACH, written to the
+ * record when there are more than ITER_MAX_ATTACH, written to the
  * iterator's seq_file for source_bpf.c to read.  Every record names its
  * kind, so the attachment list is walked once, with no count up front.
  *
  * The walk is a bpf_loop() callback (5.17+, so on every kernel with the
  * iterator): the verifier checks its body once and not once per iteration
  * as it does an open-coded bounded loop, which cost seconds of load time
- * per run and grew with TRACE_MAX_ATTACH.
+ * per run and grew with ITER_MAX_ATTACH.
  *
  * The iterator holds dmabuf_list_mutex and a reference on the buffer, not
  * its reservation lock: the attachment walk can race with attach/detach,
@@ -20,7 +20,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "trace.h"
+#include "iter_record.h"
 #include "dmabuf_core.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -105,7 +105,7 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 	w.a = &s->a;
 	w.head = &buf->attachments;
 	w.pos = BPF_CORE_READ(buf, attachments.next);
-	bpf_loop(TRACE_MAX_ATTACH, walk_one, &w, 0);
+	bpf_loop(ITER_MAX_ATTACH, walk_one, &w, 0);
 	if (w.pos && w.pos != w.head) {
 		s->a.magic = ITER_MAGIC_MORE;
 		s->a.dynamic = 0;

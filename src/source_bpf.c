@@ -23,7 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "source.h"
-#include "trace.h"
+#include "iter_record.h"
 #include "trace_bpf.h"
 #include "iter.skel.h"
 #include "util.h"
@@ -86,7 +86,7 @@ static void nul_terminate(char *s, size_t n)
 	s[n - 1] = '\0';
 }
 
-/* Records are self-describing (trace.h): a buffer, its attachments, maybe
+/* Records are self-describing (iter_record.h): a buffer, its attachments, maybe
  * a "more" marker.  An attachment must follow its own buffer. */
 static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 {
@@ -132,7 +132,7 @@ static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 		if (magic == ITER_MAGIC_MORE) {
 			dmabuf_warn(set, "bpf: buffer %llu has more than %d attachments; "
 				    "only the first %d are listed", (unsigned long long)inode,
-				    TRACE_MAX_ATTACH, TRACE_MAX_ATTACH);
+				    ITER_MAX_ATTACH, ITER_MAX_ATTACH);
 			continue;
 		}
 		nul_terminate(a.device, sizeof(a.device));

@@ -13,7 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "trace.h"
+#include "trace_event.h"
 #include "dmabuf_core.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -65,7 +65,7 @@ struct att_state {
 struct inv_att {
 	uint64_t attach;
 	uint64_t callback;
-	char device[TRACE_DEV_LEN];
+	char device[REC_DEV_LEN];
 	bool dynamic;
 	bool known;			/* attached while tracing: maps is exact */
 	int maps;

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The records trace.bpf.c sends the tracer (tracer.c) through its ring
+ * buffer: one struct trace_event per hooked call.
+ */
+#ifndef DMABUFCTL_TRACE_EVENT_H
+#define DMABUFCTL_TRACE_EVENT_H
+
+#include "bpf_record.h"
+
+#define TRACE_NR_CALLBACKS	8	/* importer callback program slots */
+#define TRACE_MAX_ATTACH	32	/* attachments reported per invalidate */
+
+enum trace_kind {
+	TRACE_EXPORT = 1,	/* dma_buf_export() returned a buffer */
+	TRACE_RELEASE,		/* dma_buf_release(): last reference gone */
+	TRACE_MMAP,		/* mmap() of the buffer's fd succeeded */
+	TRACE_ATTACH,		/* dma_buf_dynamic_attach() returned */
+	TRACE_DETACH,		/* dma_buf_detach() */
+	TRACE_MAP,		/* dma_buf_map_attachment[_unlocked]() succeeded */
+	TRACE_UNMAP,		/* dma_buf_unmap_attachment[_unlocked]() */
+	TRACE_INVALIDATE,	/* dma_buf_invalidate_mappings() / dma_buf_move_notify() */
+	TRACE_INV_ATTACH,	/* one attachment of the buffer being invalidated */
+	TRACE_INV_DONE,		/* the invalidate returned: every callback ran */
+	TRACE_CALLBACK,		/* an importer's notify callback was entered */
+};
+
+struct trace_event {
+	__u64 ts;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 inode;
+	__u64 size;		/* buffer size; mmap: length mapped */
+	__u64 attach;		/* attachment address (identity only) */
+	__u64 callback;		/* importer's notify callback address, 0 = none */
+	__u64 arg;		/* mmap: offset; INV_ATTACH: ts of its INVALIDATE */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 kind;		/* enum trace_kind */
+	__s32 dynamic;		/* attachment has importer_ops */
+	__u32 slot;		/* CALLBACK: callback program slot */
+	__u32 pad;
+	char comm[REC_COMM_LEN];
+	char exporter[REC_EXP_LEN];
+	char name[REC_NAME_LEN];
+	char device[REC_DEV_LEN];
+};
+
+#endif
