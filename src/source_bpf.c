@@ -19,21 +19,14 @@
 #include <sys/utsname.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "source.h"
+#include "bpf_util.h"
 #include "iter_record.h"
 #include "trace_bpf.h"
 #include "iter.skel.h"
 #include "util.h"
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (!getenv("DMABUFCTL_DEBUG") || level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 static int skip(struct dmabuf_set *set, int err, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -159,14 +152,16 @@ short_read:
  */
 static bool kernel_has_iter(void)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int id;
+	struct kernel_btf *kb;
+	bool has;
+	int err;
 
-	if (!vmlinux)
+	kb = kernel_btf_load(&err);
+	if (!kb)
 		return true;	/* cannot tell: do not blame the kernel */
-	id = btf__find_by_name_kind(vmlinux, "bpf_iter__dmabuf", BTF_KIND_STRUCT);
-	btf__free(vmlinux);
-	return id > 0;
+	has = kernel_btf_has_struct(kb, "bpf_iter__dmabuf");
+	kernel_btf_free(kb);
+	return has;
 }
 
 static int skip_old(struct dmabuf_set *set, const struct utsname *un)
@@ -198,7 +193,7 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 
 	if (opts->sysroot)
 		return skip(set, -EOPNOTSUPP, NULL, "replaying a captured tree (--sysroot)");
-	libbpf_set_print(quiet);
+	bpf_util_init_log();
 	uname(&un);
 
 	/* The kernel's verifier needs its own BTF for tracing programs. */

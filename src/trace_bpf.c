@@ -19,6 +19,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_util.h"
+#include "clock.h"
 #include "dmabufctl.h"
 #include "trace_bpf.h"
 #include "trace.skel.h"
@@ -121,33 +123,6 @@ struct tracer {
 	size_t wait_nr;
 };
 
-/* ---- libbpf messages: kept quiet unless DMABUFCTL_DEBUG is set ---- */
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (!getenv("DMABUFCTL_DEBUG") || level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* DMABUFCTL_DEBUG: how long each loading step took. */
-static void debug_step(const char *step, uint64_t *since)
-{
-	uint64_t now = mono_ns();
-
-	if (getenv("DMABUFCTL_DEBUG"))
-		fprintf(stderr, "dmabufctl: debug: trace: %s: %.1f ms\n", step, (now - *since) / 1e6);
-	*since = now;
-}
-
 static void set_err(struct tracer_err *err, int exit, const char *what, const char *hint,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -162,80 +137,6 @@ static void set_err(struct tracer_err *err, int exit, const char *what, const ch
 	vsnprintf(err->why, sizeof(err->why), fmt, ap);
 	va_end(ap);
 	snprintf(err->hint, sizeof(err->hint), "%s", hint ? hint : "");
-}
-
-/* CAP_BPF + CAP_PERFMON (5.8+), or CAP_SYS_ADMIN. */
-static bool may_trace(void)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-	uint64_t eff;
-
-	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
-	if (eff & (1ull << CAP_SYS_ADMIN))
-		return true;
-	return (eff & (1ull << 39)) && (eff & (1ull << 38));	/* CAP_BPF, CAP_PERFMON */
-}
-
-/* ---- BTF: which functions exist, in vmlinux or a loaded module ---- */
-
-struct btfs {
-	struct btf *vmlinux;
-	struct btf **mods;
-	size_t nr_mods;
-	bool mods_loaded;
-};
-
-static void btfs_load_modules(struct btfs *b)
-{
-	struct dirent *de;
-	DIR *dir;
-
-	b->mods_loaded = true;
-	dir = opendir("/sys/kernel/btf");
-	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		struct btf *m;
-		char *path;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
-			continue;
-		path = xasprintf("/sys/kernel/btf/%s", de->d_name);
-		m = btf__parse_split(path, b->vmlinux);
-		free(path);
-		if (!m)
-			continue;
-		b->mods = xrealloc(b->mods, (b->nr_mods + 1) * sizeof(*b->mods));
-		b->mods[b->nr_mods++] = m;
-	}
-	closedir(dir);
-}
-
-static bool btfs_has_func(struct btfs *b, const char *name)
-{
-	size_t i;
-
-	if (btf__find_by_name_kind(b->vmlinux, name, BTF_KIND_FUNC) > 0)
-		return true;
-	if (!b->mods_loaded)
-		btfs_load_modules(b);
-	for (i = 0; i < b->nr_mods; i++)
-		if (btf__find_by_name_kind(b->mods[i], name, BTF_KIND_FUNC) > 0)
-			return true;
-	return false;
-}
-
-static void btfs_free(struct btfs *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->nr_mods; i++)
-		btf__free(b->mods[i]);
-	free(b->mods);
-	btf__free(b->vmlinux);
 }
 
 /* ---- kallsyms ---- */
@@ -731,7 +632,7 @@ static void unload(struct tracer *t)
  * One attempt in one mode.  Returns 0, or -errno with *stage naming the
  * step that failed ("load", "attach FUNC").
  */
-static int load_mode(struct tracer *t, struct btfs *b, uint64_t inode, bool kprobe,
+static int load_mode(struct tracer *t, struct kernel_btf *kb, uint64_t inode, bool kprobe,
 		     char *stage, size_t stage_len)
 {
 	uint64_t ts = mono_ns();
@@ -755,7 +656,7 @@ static int load_mode(struct tracer *t, struct btfs *b, uint64_t inode, bool kpro
 		struct hook *h = &hooks[i];
 
 		for (k = 0; k < 2 && h->names[k]; k++)
-			if (btfs_has_func(b, h->names[k]))
+			if (kernel_btf_has_func(kb, h->names[k]))
 				break;
 		if (k == 2 || !h->names[k]) {
 			t->missing[t->nr_missing++] = h->names[0];
@@ -780,19 +681,19 @@ static int load_mode(struct tracer *t, struct btfs *b, uint64_t inode, bool kpro
 			continue;
 		p = cb_prog(t->skel, t->nr_cbs, kprobe);
 		/* libbpf looks in vmlinux, then in every loaded module's BTF. */
-		if (kprobe ? !btfs_has_func(b, name) : bpf_program__set_attach_target(p, 0, name))
+		if (kprobe ? !kernel_btf_has_func(kb, name) : bpf_program__set_attach_target(p, 0, name))
 			continue;
 		bpf_program__set_autoload(p, true);
 		t->cb_names[t->nr_cbs++] = name;
 	}
 
-	debug_step("open, targets from BTF", &ts);
+	bpf_util_debug_step("trace", "open, targets from BTF", &ts);
 	ret = trace_bpf__load(t->skel);
 	if (ret) {
 		snprintf(stage, stage_len, "load");
 		return ret;
 	}
-	debug_step("load (verifier)", &ts);
+	bpf_util_debug_step("trace", "load (verifier)", &ts);
 	for (i = 0; i < nr; i++) {
 		struct hook *h = &hooks[i];
 
@@ -818,7 +719,7 @@ static int load_mode(struct tracer *t, struct btfs *b, uint64_t inode, bool kpro
 		}
 	}
 
-	debug_step("attach", &ts);
+	bpf_util_debug_step("trace", "attach", &ts);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
 	if (!t->rb) {
 		snprintf(stage, stage_len, "ring buffer");
@@ -827,85 +728,59 @@ static int load_mode(struct tracer *t, struct btfs *b, uint64_t inode, bool kpro
 	return 0;
 }
 
-static const char *why_refused(int err)
-{
-	switch (-err) {
-	case EPERM:
-	case EACCES:
-		return "the kernel refused BPF tracing programs";
-	case 524:	/* ENOTSUPP: no BPF trampoline on this kernel/arch */
-	case EOPNOTSUPP:
-		return "BPF trampolines are not supported";
-	case EINVAL:
-		return "the kernel rejected the BPF programs";
-	default:
-		return "cannot load BPF programs";
-	}
-}
-
-/* kprobes through the perf PMU (4.17+) or tracefs kprobe_events (legacy). */
-static bool have_kprobes(void)
-{
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
-	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
-	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
-}
-
 int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct tracer_err *err)
 {
-	struct btfs b = { 0 };
+	struct kernel_btf *kb;
 	char stage[96], why_fentry[192] = "";
 	uint64_t t0 = mono_ns();
-	struct timespec rt, mt;
 	struct tracer *t;
 	int ret = 0, fentry_err = 0;
 
 	*out = NULL;
-	libbpf_set_print(libbpf_print);
+	bpf_util_init_log();
 
-	if (!may_trace()) {
+	if (!bpf_util_may_trace()) {
 		set_err(err, EXIT_PERM, "trace", "run as root (or with CAP_BPF and CAP_PERFMON)",
 			"BPF tracing needs CAP_BPF and CAP_PERFMON");
 		return -EPERM;
 	}
-	b.vmlinux = btf__load_vmlinux_btf();
-	if (!b.vmlinux) {
-		ret = -errno;
+	kb = kernel_btf_load(&ret);
+	if (!kb) {
 		set_err(err, EXIT_UNSUPPORTED, "trace",
 			"boot a kernel built with CONFIG_DEBUG_INFO_BTF=y",
 			"kernel BTF unavailable (/sys/kernel/btf/vmlinux): %s", strerror(-ret));
 		return -EOPNOTSUPP;
 	}
-	if (!btfs_has_func(&b, "dma_buf_export")) {
+	if (!kernel_btf_has_func(kb, "dma_buf_export")) {
 		set_err(err, EXIT_UNSUPPORTED, "trace",
 			"the kernel needs CONFIG_DMA_SHARED_BUFFER",
 			"this kernel has no dma-buf functions (dma_buf_export not in BTF)");
-		btfs_free(&b);
+		kernel_btf_free(kb);
 		return -EOPNOTSUPP;
 	}
 
 	t = xcalloc(1, sizeof(*t));
 	t->timeout_ns = (uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9);
 	if (!opts->kprobes) {
-		ret = load_mode(t, &b, opts->inode, false, stage, sizeof(stage));
+		ret = load_mode(t, kb, opts->inode, false, stage, sizeof(stage));
 		if (!ret)
 			goto loaded;
 		snprintf(why_fentry, sizeof(why_fentry), "fentry %s: %s", stage, strerror(-ret));
 		fentry_err = ret;
 		unload(t);
 	}
-	if (!have_kprobes()) {
+	if (!bpf_util_have_kprobes()) {
 		ret = opts->kprobes ? -EOPNOTSUPP : ret;
 		set_err(err, EXIT_UNSUPPORTED, "trace",
 			-ret == EPERM || -ret == EACCES ?
 			"kernel lockdown or an LSM may forbid BPF; see dmesg and "
 			"/sys/kernel/security/lockdown" : "run with DMABUFCTL_DEBUG=1 for libbpf's messages",
 			"%s (%s%skprobe fallback: no kprobe PMU and no tracefs)",
-			opts->kprobes ? "kprobes unavailable" : why_refused(ret), why_fentry,
+			opts->kprobes ? "kprobes unavailable" : bpf_util_refusal(ret), why_fentry,
 			*why_fentry ? "; " : "");
 		goto fail;
 	}
-	ret = load_mode(t, &b, opts->inode, true, stage, sizeof(stage));
+	ret = load_mode(t, kb, opts->inode, true, stage, sizeof(stage));
 	if (ret) {
 		int first = opts->kprobes ? ret : fentry_err;
 
@@ -913,26 +788,23 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 			-first == EPERM || -first == EACCES ?
 			"kernel lockdown or an LSM may forbid BPF; see dmesg and "
 			"/sys/kernel/security/lockdown" : "run with DMABUFCTL_DEBUG=1 for libbpf's messages",
-			"%s (%s%skprobe fallback %s: %s)", why_refused(first), why_fentry,
+			"%s (%s%skprobe fallback %s: %s)", bpf_util_refusal(first), why_fentry,
 			*why_fentry ? "; " : "", stage, strerror(-ret));
 		goto fail;
 	}
 	t->kprobes = true;
 	t->fallback = xstrdup(*why_fentry ? why_fentry : "--kprobes");
 loaded:
-	btfs_free(&b);
+	kernel_btf_free(kb);
 	t->load_ms = (mono_ns() - t0) / 1e6;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mt);
-	t->wall_offset_ns = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000ll +
-			    ((int64_t)rt.tv_nsec - mt.tv_nsec);
+	t->wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
 	*out = t;
 	return 0;
 
 fail:
 	unload(t);
 	free(t);
-	btfs_free(&b);
+	kernel_btf_free(kb);
 	/* The kernel's EPERM as root is a refusal, not missing privileges. */
 	return -EOPNOTSUPP;
 }
