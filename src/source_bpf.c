@@ -24,7 +24,7 @@
 #include "source.h"
 #include "bpf_util.h"
 #include "iter_record.h"
-#include "trace_bpf.h"
+#include "ksyms.h"
 #include "iter.skel.h"
 #include "util.h"
 
@@ -83,6 +83,7 @@ static void nul_terminate(char *s, size_t n)
  * a "more" marker.  An attachment must follow its own buffer. */
 static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 {
+	struct ksyms *ks = ksyms_new();
 	struct dmabuf *buf = NULL;
 	uint64_t inode = 0;
 	size_t off = 0, nrec = 0;
@@ -129,19 +130,21 @@ static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 			continue;
 		}
 		nul_terminate(a.device, sizeof(a.device));
-		/* ksym_name() reads kallsyms once, at the first callback:
-		 * static importers (most) never cost that. */
+		/* kallsyms is read at the first callback: static importers
+		 * (most) never cost that. */
 		dmabuf_add_attachment(buf, DMABUF_SRC_BPF, a.device[0] ? a.device : "?",
-				      a.callback ? ksym_name(a.callback) : NULL, a.dynamic);
+				      ksyms_name(ks, a.callback), a.dynamic);
 	}
-	return 0;
+	goto out;
 
 garbled:
 	dmabuf_warn(set, "bpf: iterator record %zu is garbled; "
 		    "the rest of its output is ignored", nrec);
-	return 0;
+	goto out;
 short_read:
 	dmabuf_warn(set, "bpf: iterator output ends inside a record (%zu bytes left)", len - off);
+out:
+	ksyms_free(ks);
 	return 0;
 }
 

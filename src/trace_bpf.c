@@ -22,6 +22,7 @@
 #include "bpf_util.h"
 #include "clock.h"
 #include "dmabufctl.h"
+#include "ksyms.h"
 #include "trace_bpf.h"
 #include "trace.skel.h"
 #include "util.h"
@@ -106,6 +107,7 @@ struct tracer {
 	uint64_t timeout_ns;
 	int64_t wall_offset_ns;
 	uint64_t seen;
+	struct ksyms *ks;		/* callback names */
 
 	struct att_state *atts[ATT_BUCKETS];
 	struct inval *invals;
@@ -137,119 +139,6 @@ static void set_err(struct tracer_err *err, int exit, const char *what, const ch
 	vsnprintf(err->why, sizeof(err->why), fmt, ap);
 	va_end(ap);
 	snprintf(err->hint, sizeof(err->hint), "%s", hint ? hint : "");
-}
-
-/* ---- kallsyms ---- */
-
-struct ksym {
-	uint64_t addr;
-	char *name;
-};
-
-static struct ksym *ksyms;
-static size_t nr_ksyms;
-static bool ksyms_tried;
-
-static int ksym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static void ksyms_load(void)
-{
-	size_t alloc = 0;
-	bool nonzero = false;
-	char line[512];
-	FILE *f;
-
-	ksyms_tried = true;
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256];
-
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
-			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		if (addr)
-			nonzero = true;
-		if (nr_ksyms == alloc) {
-			alloc = alloc ? alloc * 2 : 65536;
-			ksyms = xrealloc(ksyms, alloc * sizeof(*ksyms));
-		}
-		ksyms[nr_ksyms].addr = addr;
-		ksyms[nr_ksyms].name = xstrdup(name);
-		nr_ksyms++;
-	}
-	fclose(f);
-	if (!nonzero) {
-		/* kptr_restrict hides addresses: nothing to resolve against. */
-		while (nr_ksyms)
-			free(ksyms[--nr_ksyms].name);
-		return;
-	}
-	qsort(ksyms, nr_ksyms, sizeof(*ksyms), ksym_cmp);
-}
-
-const char *ksym_name(uint64_t addr)
-{
-	static char *last_name;
-	static uint64_t last_addr;
-	size_t lo = 0, hi;
-
-	if (!addr)
-		return NULL;
-	if (!ksyms_tried)
-		ksyms_load();
-	if (!nr_ksyms)
-		return NULL;
-	if (last_name && last_addr == addr)
-		return last_name;
-	hi = nr_ksyms;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (ksyms[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (ksyms[lo].addr > addr)
-		return NULL;
-	free(last_name);
-	last_addr = addr;
-	if (ksyms[lo].addr == addr)
-		last_name = xstrdup(ksyms[lo].name);
-	else
-		last_name = xasprintf("%s+0x%llx", ksyms[lo].name,
-				      (unsigned long long)(addr - ksyms[lo].addr));
-	return last_name;
-}
-
-/* Callback symbols are few: keep each distinct one for good. */
-static const char *cb_symbol(uint64_t addr)
-{
-	static struct { uint64_t addr; char *name; } cache[64];
-	static size_t n;
-	const char *s;
-	size_t i;
-
-	if (!addr)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (cache[i].addr == addr)
-			return cache[i].name;
-	s = ksym_name(addr);
-	if (n == sizeof(cache) / sizeof(cache[0]))
-		return s;
-	cache[n].addr = addr;
-	cache[n].name = s ? xstrdup(s) : xasprintf("0x%llx", (unsigned long long)addr);
-	return cache[n++].name;
 }
 
 static bool is_sync_unmap(const char *sym)
@@ -374,7 +263,8 @@ static void inval_mark(struct tracer *t, const struct trace_event *e)
 			if (e->kind == TRACE_INV_DONE) {
 				/* Every callback has returned. */
 				if (a->notified > 0 && !a->unmap &&
-				    (is_sync_unmap(cb_symbol(a->callback)) || (a->known && !a->maps))) {
+				    (is_sync_unmap(ksyms_label(t->ks, a->callback)) ||
+				     (a->known && !a->maps))) {
 					a->unmap = "in_callback";
 					a->unmap_ts = e->ts;
 				}
@@ -419,7 +309,7 @@ static void inval_finish(struct tracer *t, size_t idx, uint64_t now)
 	}
 	for (j = 0; j < v->nr_atts; j++) {
 		struct inv_att *a = &v->atts[j];
-		const char *sym = cb_symbol(a->callback);
+		const char *sym = ksyms_label(t->ks, a->callback);
 		struct tracer_confirm c = {
 			.inode = v->inode,
 			.device = a->device,
@@ -498,7 +388,7 @@ static int deliver(struct tracer *t, const struct trace_event *e)
 	if (e->kind == TRACE_CALLBACK && e->slot < t->nr_cbs)
 		sym = t->cb_names[e->slot];
 	else if (e->callback)
-		sym = cb_symbol(e->callback);
+		sym = ksyms_label(t->ks, e->callback);
 	return t->h->event(t->ctx, e, sym);
 }
 
@@ -760,6 +650,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 	}
 
 	t = xcalloc(1, sizeof(*t));
+	t->ks = ksyms_new();
 	t->timeout_ns = (uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9);
 	if (!opts->kprobes) {
 		ret = load_mode(t, kb, opts->inode, false, stage, sizeof(stage));
@@ -803,6 +694,7 @@ loaded:
 
 fail:
 	unload(t);
+	ksyms_free(t->ks);
 	free(t);
 	kernel_btf_free(kb);
 	/* The kernel's EPERM as root is a refusal, not missing privileges. */
@@ -828,6 +720,7 @@ void tracer_close(struct tracer *t)
 		free(t->invals[i].atts);
 	free(t->invals);
 	free(t->fallback);
+	ksyms_free(t->ks);
 	free(t);
 }
 

@@ -115,8 +115,4 @@ int tracer_wait_confirms(struct tracer *t, uint64_t inode,
 			 struct tracer_confirm **out, size_t *nr);
 void tracer_confirms_free(struct tracer_confirm *c, size_t nr);
 
-/* Kernel text symbol at addr from /proc/kallsyms ("sym" or "sym+0x10"),
- * NULL for 0 or when unreadable.  Valid until exit. */
-const char *ksym_name(uint64_t addr);
-
 #endif
