@@ -3,7 +3,7 @@
  * dmabufctl trace: live dma-buf events (export, release, mmap, attach,
  * detach, map, unmap, invalidate, importer callbacks) and, for every
  * invalidate, one confirmation per attachment: did its callback run, did the
- * importer unmap within --timeout.  BPF; see trace_bpf.h and trace.bpf.c.
+ * importer unmap within --timeout.  BPF; see tracer.h and trace.bpf.c.
  *
  * -J writes JSON Lines.  The first line, {"event": "start", ...}, comes once
  * every probe is attached: scripts start their workload after reading it.
@@ -22,7 +22,7 @@
 #include "output.h"
 #include "util.h"
 #ifdef HAVE_BPF
-#include "trace_bpf.h"
+#include "tracer.h"
 #endif
 
 struct trace_args {

@@ -18,10 +18,10 @@ src_dmabufctl_LDFLAGS = -pthread
 
 EXTRA_DIST += src/dmabuf_kern.h src/bpf_record.h src/trace_event.h src/iter_record.h \
 	src/trace.bpf.c src/iter.bpf.c \
-	src/dmabuf_core.bpf.h src/source_bpf.c src/trace_bpf.c
+	src/dmabuf_core.bpf.h src/source_bpf.c src/tracer.c
 
 if HAVE_BPF
-src_dmabufctl_SOURCES += src/source_bpf.c src/trace_bpf.c src/trace_bpf.h \
+src_dmabufctl_SOURCES += src/source_bpf.c src/tracer.c src/tracer.h \
 	src/bpf_util.c src/bpf_util.h src/clock.h src/ksyms.c src/ksyms.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)

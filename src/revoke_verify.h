@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * revoke --verify: the trace loader (trace_bpf.h) around the ioctl, or a
+ * revoke --verify: the trace loader (tracer.h) around the ioctl, or a
  * clear refusal when dmabufctl was built without BPF.
  */
 #ifndef DMABUFCTL_REVOKE_VERIFY_H
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace_bpf.h"
+#include "tracer.h"
 
 /* Attach before the ioctl: a tracer, or NULL with *err filled. */
 struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer_err *err);

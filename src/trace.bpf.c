@@ -4,7 +4,7 @@
  *
  * Every hook comes twice: an fentry/fexit program (BPF trampolines, the
  * default) and a kprobe/kretprobe one (the fallback where trampolines are
- * missing).  The loader (trace_bpf.c) turns one set off, and turns off any
+ * missing).  The loader (tracer.c) turns one set off, and turns off any
  * program whose target this kernel's BTF lacks.  Hooks are on functions that
  * exist in both 6.12 and 7.x; 7.x tracepoints are not used because 6.12 has
  * none.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The trace loader (trace_bpf.c): picks attach targets from the running
+ * The trace loader (tracer.c): picks attach targets from the running
  * kernel's BTF, loads trace.bpf.c as fentry/fexit programs or, where BPF
  * trampolines are missing, as kprobes, and turns ring-buffer records into
  * events and invalidate confirmations.  Used by `trace` and `revoke --verify`.
@@ -29,8 +29,8 @@
  *	tracer_confirms_free(c, nr);
  *	tracer_close(t);
  */
-#ifndef DMABUFCTL_TRACE_BPF_H
-#define DMABUFCTL_TRACE_BPF_H
+#ifndef DMABUFCTL_TRACER_H
+#define DMABUFCTL_TRACER_H
 
 #include <stdbool.h>
 #include <stddef.h>

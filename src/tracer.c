@@ -2,7 +2,7 @@
 /*
  * The trace loader: attach targets chosen from the running kernel's BTF,
  * fentry with a kprobe fallback, ring buffer, invalidate confirmations.
- * See trace_bpf.h for the contract.
+ * See tracer.h for the contract.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include "clock.h"
 #include "dmabufctl.h"
 #include "ksyms.h"
-#include "trace_bpf.h"
+#include "tracer.h"
 #include "trace.skel.h"
 #include "util.h"
 
