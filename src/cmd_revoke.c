@@ -631,8 +631,8 @@ static struct json_object *json_outcome(const struct outcome *o)
 					       json_object_new_boolean(tc->notified));
 			out_json_add(c, "unmapped", json_object_new_boolean(tc->unmapped));
 			out_json_add(c, "unmap", out_json_str(tc->unmap));
-			out_json_add(c, "latency_ms", tc->latency < 0 ? NULL :
-					       json_object_new_double(tc->latency * 1e3));
+			out_json_add(c, "latency_ms", tc->latency_ns < 0 ? NULL :
+					       json_object_new_double(tc->latency_ns / 1e6));
 			json_object_array_add(arr, c);
 		}
 		out_json_add(root, "invalidated",
@@ -673,8 +673,8 @@ static void print_confirms(const struct outcome *o)
 			printf("unmapped (%s)", tc->unmap ? tc->unmap : "?");
 		else
 			printf("not unmapped");
-		if (tc->latency >= 0)
-			printf(" %.3f ms after the invalidate", tc->latency * 1e3);
+		if (tc->latency_ns >= 0)
+			printf(" %.3f ms after the invalidate", tc->latency_ns / 1e6);
 		printf("%s\n", confirmed(tc) ? "" : ": UNCONFIRMED");
 	}
 	if (o->verify_ms >= 0)
@@ -691,7 +691,8 @@ static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 	int ret;
 
 	snprintf(object, sizeof(object), "dma-buf %llu", (unsigned long long)o->args->inode);
-	ret = revoke_verify_wait(t, o->args->inode, &o->confirms, &o->nr_confirms);
+	ret = revoke_verify_wait(t, o->args->inode, o->args->timeout, &o->confirms,
+				 &o->nr_confirms);
 	if (ret == -ETIMEDOUT)
 		bad = xasprintf("no invalidate of it seen within %gs", o->args->timeout);
 	else if (ret)
@@ -702,8 +703,8 @@ static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 	for (i = 0; i < o->nr_confirms; i++) {
 		const struct tracer_confirm *tc = &o->confirms[i];
 
-		if (tc->time * 1e3 > last)
-			last = tc->time * 1e3;
+		if (tc->final_ns / 1e6 > last)
+			last = tc->final_ns / 1e6;
 		if (confirmed(tc))
 			continue;
 		s = xasprintf("%s%s%s (%s)", bad ? bad : "", bad ? ", " : "",

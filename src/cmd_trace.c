@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "bpf_record.h"
+#include "clock.h"
 #include "cmd_scan.h"
 #include "dmabufctl.h"
 #include "output.h"
@@ -297,15 +298,10 @@ static const char *tri(int v)
 	return v > 0 ? "yes" : v == 0 ? "no" : "unknown";
 }
 
-static void on_confirm(void *ctx, const struct tracer_confirm *c)
+static void print_confirm(struct trace_state *st, const struct tracer_confirm *c)
 {
-	struct trace_state *st = ctx;
-	const struct trace_args *a = st->args;
-	double now = tracer_walltime(st->t, (uint64_t)(c->time * 1e9));
+	double now = tracer_walltime(st->t, c->final_ns);
 
-	if (!c->shown || (a->count && st->printed >= a->count))
-		return;
-	st->printed++;
 	if (oopts.json) {
 		struct json_object *o = json_object_new_object();
 
@@ -313,7 +309,7 @@ static void on_confirm(void *ctx, const struct tracer_confirm *c)
 		out_json_add(o, "time", json_time(now));
 		out_json_add(o, "inode", out_json_u64(c->inode));
 		out_json_add(o, "invalidate_time",
-				       json_time(tracer_walltime(st->t, (uint64_t)(c->invalidate_time * 1e9))));
+			     json_time(tracer_walltime(st->t, c->invalidate_ns)));
 		out_json_add(o, "device", out_json_str(c->device));
 		out_json_add(o, "dynamic", json_object_new_boolean(c->dynamic));
 		out_json_add(o, "callback", out_json_str(c->callback));
@@ -322,8 +318,8 @@ static void on_confirm(void *ctx, const struct tracer_confirm *c)
 				       json_object_new_boolean(c->notified));
 		out_json_add(o, "unmapped", json_object_new_boolean(c->unmapped));
 		out_json_add(o, "unmap", c->unmap ? json_object_new_string(c->unmap) : NULL);
-		out_json_add(o, "latency_ms", c->latency < 0 ? NULL :
-				       json_ms(c->latency * 1e3));
+		out_json_add(o, "latency_ms", c->latency_ns < 0 ? NULL :
+				       json_ms(c->latency_ns / 1e6));
 		json_line(o);
 		return;
 	}
@@ -338,9 +334,22 @@ static void on_confirm(void *ctx, const struct tracer_confirm *c)
 	printf(" unmapped=%s", c->unmapped ? "yes" : "no");
 	if (c->unmap)
 		printf(" via=%s", c->unmap);
-	if (c->latency >= 0)
-		printf(" after=%.3fms", c->latency * 1e3);
+	if (c->latency_ns >= 0)
+		printf(" after=%.3fms", c->latency_ns / 1e6);
 	putchar('\n');
+}
+
+static void on_invalidated(void *ctx, uint64_t inode, bool shown,
+			   const struct tracer_confirm *c, size_t nr)
+{
+	struct trace_state *st = ctx;
+	const struct trace_args *a = st->args;
+	size_t i;
+
+	for (i = 0; shown && i < nr && !(a->count && st->printed >= a->count); i++) {
+		st->printed++;
+		print_confirm(st, &c[i]);
+	}
 }
 
 static void json_strings(struct json_object *o, const char *key, const char *const *v, size_t n)
@@ -356,40 +365,34 @@ static void json_strings(struct json_object *o, const char *key, const char *con
 
 static void print_start(struct tracer *t, const struct trace_args *a)
 {
-	const char *const *probes, *const *missing, *const *cbs;
-	size_t np = tracer_probes(t, &probes);
-	size_t nm = tracer_missing(t, &missing);
-	size_t nc = tracer_callbacks(t, &cbs);
-	struct timespec now;
+	const struct tracer_info *ti = tracer_info(t);
 	size_t i;
 
-	clock_gettime(CLOCK_REALTIME, &now);
 	if (oopts.json) {
 		struct json_object *o = json_object_new_object();
 
 		out_json_add(o, "event", json_object_new_string("start"));
-		out_json_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
+		out_json_add(o, "time", json_time(wall_ns() / 1e9));
 		out_json_add(o, "inode", a->inode ? out_json_u64(a->inode) : NULL);
-		out_json_add(o, "mode", json_object_new_string(tracer_mode(t)));
-		out_json_add(o, "fallback", tracer_fallback(t) ?
-				       json_object_new_string(tracer_fallback(t)) : NULL);
-		json_strings(o, "probes", probes, np);
-		json_strings(o, "callbacks", cbs, nc);
-		json_strings(o, "missing", missing, nm);
-		out_json_add(o, "load_ms", json_ms(tracer_load_ms(t)));
+		out_json_add(o, "mode", json_object_new_string(ti->mode));
+		out_json_add(o, "fallback", out_json_str(ti->fallback));
+		json_strings(o, "probes", ti->probes, ti->nr_probes);
+		json_strings(o, "callbacks", ti->callbacks, ti->nr_callbacks);
+		json_strings(o, "missing", ti->missing, ti->nr_missing);
+		out_json_add(o, "load_ms", json_ms(ti->load_ms));
 		out_json_add(o, "timeout", json_ms(a->timeout));
 		json_line(o);
 	} else {
 		fprintf(stderr, "Tracing dma-bufs with %s (%zu functions, %zu importer callbacks",
-			tracer_mode(t), np, nc);
-		if (nm) {
+			ti->mode, ti->nr_probes, ti->nr_callbacks);
+		if (ti->nr_missing) {
 			fprintf(stderr, "; missing:");
-			for (i = 0; i < nm; i++)
-				fprintf(stderr, " %s", missing[i]);
+			for (i = 0; i < ti->nr_missing; i++)
+				fprintf(stderr, " %s", ti->missing[i]);
 		}
 		fprintf(stderr, ")%s%s. Ctrl-C to end.\n",
-			tracer_fallback(t) ? ": fentry unavailable: " : "",
-			tracer_fallback(t) ? tracer_fallback(t) : "");
+			ti->fallback ? ": fentry unavailable: " : "",
+			ti->fallback ? ti->fallback : "");
 		printf("%-15s %-7s %-16s %-10s %-8s %s\n", "TIME", "PID", "COMM", "EVENT",
 		       "INODE", "DETAILS");
 	}
@@ -398,41 +401,40 @@ static void print_start(struct tracer *t, const struct trace_args *a)
 
 static void print_summary(struct trace_state *st)
 {
-	struct tracer *t = st->t;
+	struct tracer_stats ts;
 
+	tracer_stats(st->t, &ts);
 	if (oopts.json) {
 		struct json_object *o = json_object_new_object();
-		struct timespec now;
 
-		clock_gettime(CLOCK_REALTIME, &now);
 		out_json_add(o, "event", json_object_new_string("summary"));
-		out_json_add(o, "time", json_time(now.tv_sec + now.tv_nsec / 1e9));
-		out_json_add(o, "events", out_json_u64(tracer_seen(t)));
+		out_json_add(o, "time", json_time(wall_ns() / 1e9));
+		out_json_add(o, "events", out_json_u64(ts.seen));
 		out_json_add(o, "printed", out_json_u64(st->printed));
-		out_json_add(o, "lost", out_json_u64(tracer_lost(t)));
-		out_json_add(o, "missed", out_json_u64(tracer_missed(t)));
-		out_json_add(o, "truncated", out_json_u64(tracer_truncated(t)));
+		out_json_add(o, "lost", out_json_u64(ts.lost));
+		out_json_add(o, "missed", out_json_u64(ts.missed));
+		out_json_add(o, "truncated", out_json_u64(ts.truncated));
 		json_line(o);
 		return;
 	}
 	fprintf(stderr, "%llu events seen, %ld printed, %llu lost, %llu missed",
-		(unsigned long long)tracer_seen(t), st->printed,
-		(unsigned long long)tracer_lost(t), (unsigned long long)tracer_missed(t));
-	if (tracer_truncated(t))
+		(unsigned long long)ts.seen, st->printed,
+		(unsigned long long)ts.lost, (unsigned long long)ts.missed);
+	if (ts.truncated)
 		fprintf(stderr, ", %llu invalidates with more than %d attachments",
-			(unsigned long long)tracer_truncated(t), TRACE_MAX_ATTACH);
+			(unsigned long long)ts.truncated, TRACE_MAX_ATTACH);
 	fputc('\n', stderr);
 }
 
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = { .timeout = 3 };
-	const struct tracer_handlers h = { on_event, on_confirm };
+	const struct tracer_handlers h = { on_event, on_invalidated };
 	struct trace_state st = { .args = &a };
 	struct tracer_opts topts;
 	struct tracer_err terr;
 	struct sigaction sa;
-	struct timespec t0, now;
+	uint64_t t0;
 	struct tracer *t = NULL;
 	int ret = EXIT_OK;
 
@@ -457,15 +459,13 @@ int cmd_trace(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	print_start(t, &a);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = mono_ns();
 	while (!exiting) {
 		int ms = 200, n;
 
 		if (a.duration) {
-			double left;
+			double left = a.duration - (mono_ns() - t0) / 1e9;
 
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left = a.duration - ((now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9);
 			if (left <= 0)
 				break;
 			if (left * 1000 < ms)

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
 #include "dmabufctl.h"
 #include "revoke_verify.h"
+#include "util.h"
 
 #ifdef HAVE_BPF
 
@@ -19,15 +21,59 @@ struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer
 	return t;
 }
 
-int revoke_verify_wait(struct tracer *t, uint64_t inode, struct tracer_confirm **out,
-		       size_t *nr)
+/* What revoke waits for: the first invalidate of its buffer. */
+struct wait {
+	uint64_t inode;
+	bool done;
+	struct tracer_confirm *confirms;	/* copies */
+	size_t nr;
+};
+
+static void on_invalidated(void *ctx, uint64_t inode, bool shown,
+			   const struct tracer_confirm *c, size_t nr)
 {
-	return tracer_wait_confirms(t, inode, out, nr);
+	struct wait *w = ctx;
+	size_t i;
+
+	if (w->done || inode != w->inode)
+		return;
+	w->done = true;
+	w->nr = nr;
+	w->confirms = nr ? xcalloc(nr, sizeof(*c)) : NULL;
+	for (i = 0; i < nr; i++) {
+		w->confirms[i] = c[i];
+		w->confirms[i].device = xstrdup(c[i].device);
+		w->confirms[i].callback = c[i].callback ? xstrdup(c[i].callback) : NULL;
+	}
+}
+
+int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
+		       struct tracer_confirm **out, size_t *nr)
+{
+	const struct tracer_handlers h = { .invalidated = on_invalidated };
+	uint64_t end = mono_ns() + (uint64_t)(timeout * 1e9) + TRACER_SLACK_NS;
+	struct wait w = { .inode = inode };
+	int ret = 0;
+
+	while (!w.done) {
+		/* No invalidate at all by the timeout: give up. */
+		if (mono_ns() > end && !tracer_pending(t)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		ret = tracer_poll(t, 100, &h, &w);
+		if (ret == -EINTR)
+			break;
+		ret = 0;
+	}
+	*out = w.confirms;
+	*nr = w.nr;
+	return w.done ? 0 : ret;
 }
 
 double revoke_verify_load_ms(const struct tracer *t)
 {
-	return tracer_load_ms(t);
+	return tracer_info(t)->load_ms;
 }
 
 void revoke_verify_stop(struct tracer *t)
@@ -37,8 +83,13 @@ void revoke_verify_stop(struct tracer *t)
 
 void revoke_confirms_free(struct tracer_confirm *c, size_t nr)
 {
-	if (c)
-		tracer_confirms_free(c, nr);
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		free((char *)c[i].device);
+		free((char *)c[i].callback);
+	}
+	free(c);
 }
 
 #else
@@ -52,8 +103,8 @@ struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer
 	return NULL;
 }
 
-int revoke_verify_wait(struct tracer *t, uint64_t inode, struct tracer_confirm **out,
-		       size_t *nr)
+int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
+		       struct tracer_confirm **out, size_t *nr)
 {
 	*out = NULL;
 	*nr = 0;

@@ -18,8 +18,8 @@ struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer
  * attachment (final, or timed out).  0, -ETIMEDOUT when no invalidate
  * came, or another -errno.
  */
-int revoke_verify_wait(struct tracer *t, uint64_t inode, struct tracer_confirm **out,
-		       size_t *nr);
+int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
+		       struct tracer_confirm **out, size_t *nr);
 /* Time the tracer took to load and attach. */
 double revoke_verify_load_ms(const struct tracer *t);
 void revoke_verify_stop(struct tracer *t);

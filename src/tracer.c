@@ -1,26 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The trace loader: attach targets chosen from the running kernel's BTF,
- * fentry with a kprobe fallback, ring buffer, invalidate confirmations.
- * See tracer.h for the contract.
+ * The tracer: attach targets chosen from the running kernel's BTF, fentry
+ * with a kprobe fallback, the ring buffer read into events and, through
+ * confirm.c, confirmations.  See tracer.h for the contract.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf_util.h"
 #include "clock.h"
+#include "confirm.h"
 #include "dmabufctl.h"
 #include "ksyms.h"
 #include "tracer.h"
@@ -45,12 +40,6 @@ static const char *const callback_names[] = {
 	"virtgpu_dma_buf_move_notify",
 };
 
-/* Callbacks that unmap the importer's IOVAs themselves before returning
- * (7.2 drivers/iommu/iommufd/pages.c: iopt_area_unmap_domain_range()). */
-static const char *const sync_unmap_callbacks[] = {
-	"iopt_revoke_notify",
-};
-
 struct hook {
 	const char *names[2];		/* candidates: the first in BTF wins */
 	const char *func;		/* chosen */
@@ -58,37 +47,6 @@ struct hook {
 	struct bpf_program *kp[2];	/* kprobe programs */
 	bool kp_ret[2];			/* kretprobe */
 };
-
-struct att_state {
-	struct att_state *next;
-	uint64_t attach;
-	int maps;			/* sg mappings held, seen since attach */
-};
-
-struct inv_att {
-	uint64_t attach;
-	uint64_t callback;
-	char device[REC_DEV_LEN];
-	bool dynamic;
-	bool known;			/* attached while tracing: maps is exact */
-	int maps;
-	int notified;
-	const char *unmap;
-	uint64_t notify_ts, unmap_ts;
-};
-
-struct inval {
-	uint64_t id;			/* ts of the INVALIDATE record */
-	uint64_t inode;
-	uint32_t tid;
-	uint64_t deadline;		/* ns, CLOCK_MONOTONIC */
-	bool done;			/* the invalidate returned */
-	bool shown;
-	struct inv_att *atts;
-	size_t nr_atts;
-};
-
-#define ATT_BUCKETS 4096
 
 struct tracer {
 	struct trace_bpf *skel;
@@ -104,25 +62,17 @@ struct tracer {
 	const char *cb_names[TRACE_NR_CALLBACKS];
 	size_t nr_cbs;
 	double load_ms;
-	uint64_t timeout_ns;
 	int64_t wall_offset_ns;
 	uint64_t seen;
 	struct ksyms *ks;		/* callback names */
 
-	struct att_state *atts[ATT_BUCKETS];
-	struct inval *invals;
-	size_t nr_invals;
+	struct confirm_state *cs;
+	struct tracer_info info;
 
 	/* During tracer_poll(). */
 	const struct tracer_handlers *h;
 	void *ctx;
 	int handled;
-
-	/* tracer_wait_confirms(). */
-	uint64_t wait_inode;
-	bool wait_done;
-	struct tracer_confirm *wait_out;
-	size_t wait_nr;
 };
 
 static void set_err(struct tracer_err *err, int exit, const char *what, const char *hint,
@@ -139,241 +89,6 @@ static void set_err(struct tracer_err *err, int exit, const char *what, const ch
 	vsnprintf(err->why, sizeof(err->why), fmt, ap);
 	va_end(ap);
 	snprintf(err->hint, sizeof(err->hint), "%s", hint ? hint : "");
-}
-
-static bool is_sync_unmap(const char *sym)
-{
-	size_t i;
-
-	for (i = 0; sym && i < sizeof(sync_unmap_callbacks) / sizeof(sync_unmap_callbacks[0]); i++)
-		if (!strcmp(sym, sync_unmap_callbacks[i]))
-			return true;
-	return false;
-}
-
-/* ---- attachment table ---- */
-
-static size_t att_hash(uint64_t a)
-{
-	return (size_t)((a >> 6) * 0x9e3779b97f4a7c15ull >> 52) & (ATT_BUCKETS - 1);
-}
-
-static struct att_state *att_find(struct tracer *t, uint64_t a)
-{
-	struct att_state *s;
-
-	for (s = t->atts[att_hash(a)]; s; s = s->next)
-		if (s->attach == a)
-			return s;
-	return NULL;
-}
-
-static void att_add(struct tracer *t, uint64_t a)
-{
-	struct att_state *s = att_find(t, a);
-
-	if (!s) {
-		s = xcalloc(1, sizeof(*s));
-		s->attach = a;
-		s->next = t->atts[att_hash(a)];
-		t->atts[att_hash(a)] = s;
-	}
-	s->maps = 0;
-}
-
-static void att_del(struct tracer *t, uint64_t a)
-{
-	struct att_state **p;
-
-	for (p = &t->atts[att_hash(a)]; *p; p = &(*p)->next) {
-		if ((*p)->attach == a) {
-			struct att_state *s = *p;
-
-			*p = s->next;
-			free(s);
-			return;
-		}
-	}
-}
-
-/* ---- invalidations and their confirmations ---- */
-
-static struct inval *inval_by_id(struct tracer *t, uint64_t id)
-{
-	size_t i;
-
-	for (i = t->nr_invals; i-- > 0;)
-		if (t->invals[i].id == id)
-			return &t->invals[i];
-	return NULL;
-}
-
-static void inval_new(struct tracer *t, const struct trace_event *e)
-{
-	struct inval *v;
-
-	t->invals = xrealloc(t->invals, (t->nr_invals + 1) * sizeof(*t->invals));
-	v = &t->invals[t->nr_invals++];
-	memset(v, 0, sizeof(*v));
-	v->id = e->ts;
-	v->inode = e->inode;
-	v->tid = e->tid;
-	v->deadline = e->ts + t->timeout_ns;
-}
-
-static void inval_add_att(struct tracer *t, const struct trace_event *e)
-{
-	struct inval *v = inval_by_id(t, e->arg);
-	struct att_state *s;
-	struct inv_att *a;
-
-	if (!v)
-		return;
-	v->atts = xrealloc(v->atts, (v->nr_atts + 1) * sizeof(*v->atts));
-	a = &v->atts[v->nr_atts++];
-	memset(a, 0, sizeof(*a));
-	a->attach = e->attach;
-	a->callback = e->callback;
-	a->dynamic = e->dynamic;
-	snprintf(a->device, sizeof(a->device), "%s", e->device);
-	s = att_find(t, e->attach);
-	a->known = s != NULL;
-	a->maps = s ? s->maps : 0;
-}
-
-/* What happened to attachment attach after each pending invalidate. */
-static void inval_mark(struct tracer *t, const struct trace_event *e)
-{
-	size_t i, j;
-
-	for (i = 0; i < t->nr_invals; i++) {
-		struct inval *v = &t->invals[i];
-
-		if (e->ts > v->deadline)
-			continue;
-		if (e->kind == TRACE_INV_DONE) {
-			if (v->inode == e->inode && v->tid == e->tid)
-				v->done = true;
-			else
-				continue;
-		}
-		for (j = 0; j < v->nr_atts; j++) {
-			struct inv_att *a = &v->atts[j];
-
-			if (e->kind == TRACE_INV_DONE) {
-				/* Every callback has returned. */
-				if (a->notified > 0 && !a->unmap &&
-				    (is_sync_unmap(ksyms_label(t->ks, a->callback)) ||
-				     (a->known && !a->maps))) {
-					a->unmap = "in_callback";
-					a->unmap_ts = e->ts;
-				}
-				continue;
-			}
-			if (a->attach != e->attach)
-				continue;
-			if (e->kind == TRACE_CALLBACK && a->notified <= 0) {
-				a->notified = 1;
-				a->notify_ts = e->ts;
-			} else if (e->kind == TRACE_UNMAP && !a->unmap) {
-				a->unmap = "unmap";
-				a->unmap_ts = e->ts;
-			} else if (e->kind == TRACE_DETACH && !a->unmap) {
-				a->unmap = "detach";
-				a->unmap_ts = e->ts;
-			}
-		}
-	}
-}
-
-static bool callback_hooked(const struct tracer *t, const char *sym)
-{
-	size_t i;
-
-	for (i = 0; sym && i < t->nr_cbs; i++)
-		if (!strcmp(t->cb_names[i], sym))
-			return true;
-	return false;
-}
-
-static void inval_finish(struct tracer *t, size_t idx, uint64_t now)
-{
-	struct inval *v = &t->invals[idx];
-	bool want = t->wait_inode && !t->wait_done && v->inode == t->wait_inode;
-	size_t j;
-
-	if (want) {
-		t->wait_out = xcalloc(v->nr_atts, sizeof(*t->wait_out));
-		t->wait_nr = v->nr_atts;
-		t->wait_done = true;
-	}
-	for (j = 0; j < v->nr_atts; j++) {
-		struct inv_att *a = &v->atts[j];
-		const char *sym = ksyms_label(t->ks, a->callback);
-		struct tracer_confirm c = {
-			.inode = v->inode,
-			.device = a->device,
-			.callback = (char *)sym,
-			.dynamic = a->dynamic,
-			.notifiable = a->callback != 0,
-			.notified = a->notified,
-			.unmapped = a->unmap != NULL,
-			.unmap = a->unmap,
-			.invalidate_time = v->id / 1e9,
-			.time = now / 1e9,
-			.latency = -1,
-			.shown = v->shown,
-		};
-
-		/* Not seeing a callback we did not hook proves nothing. */
-		if (a->callback && !a->notified && !callback_hooked(t, sym))
-			c.notified = -1;
-		if (a->unmap)
-			c.latency = (a->unmap_ts - v->id) / 1e9;
-		else if (a->notified > 0)
-			c.latency = (a->notify_ts - v->id) / 1e9;
-		if (t->h && t->h->confirm)
-			t->h->confirm(t->ctx, &c);
-		t->handled++;
-		if (want) {
-			c.device = xstrdup(a->device);
-			c.callback = sym ? xstrdup(sym) : NULL;
-			t->wait_out[j] = c;
-		}
-	}
-	free(v->atts);
-	memmove(v, v + 1, (t->nr_invals - idx - 1) * sizeof(*v));
-	t->nr_invals--;
-}
-
-static bool inval_final(const struct inval *v)
-{
-	size_t j;
-
-	if (!v->done)
-		return false;
-	for (j = 0; j < v->nr_atts; j++)
-		if (!v->atts[j].unmap && v->atts[j].callback)
-			return false;
-	return true;
-}
-
-/* Slack for records reserved before the deadline but not yet consumed. */
-#define DEADLINE_SLACK_NS 20000000ull
-
-static void invals_check(struct tracer *t, bool force)
-{
-	uint64_t now = mono_ns();
-	size_t i = 0;
-
-	while (i < t->nr_invals) {
-		struct inval *v = &t->invals[i];
-
-		if (force || inval_final(v) || now > v->deadline + DEADLINE_SLACK_NS)
-			inval_finish(t, i, now);
-		else
-			i++;
-	}
 }
 
 /* ---- ring buffer ---- */
@@ -396,52 +111,15 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	const struct trace_event *e = data;
 	struct tracer *t = ctx;
-	struct att_state *s;
+	bool shown = false;
 
 	if (size < sizeof(*e))
 		return 0;
 	t->seen++;
-	switch (e->kind) {
-	case TRACE_ATTACH:
-		att_add(t, e->attach);
-		deliver(t, e);
-		break;
-	case TRACE_DETACH:
-		inval_mark(t, e);
-		att_del(t, e->attach);
-		deliver(t, e);
-		break;
-	case TRACE_MAP:
-		s = att_find(t, e->attach);
-		if (s)
-			s->maps++;
-		deliver(t, e);
-		break;
-	case TRACE_UNMAP:
-		s = att_find(t, e->attach);
-		if (s && s->maps > 0)
-			s->maps--;
-		inval_mark(t, e);
-		deliver(t, e);
-		break;
-	case TRACE_INVALIDATE:
-		inval_new(t, e);
-		t->invals[t->nr_invals - 1].shown = deliver(t, e) != 0;
-		break;
-	case TRACE_INV_ATTACH:
-		inval_add_att(t, e);
-		break;
-	case TRACE_INV_DONE:
-		inval_mark(t, e);
-		break;
-	case TRACE_CALLBACK:
-		inval_mark(t, e);
-		deliver(t, e);
-		break;
-	default:
-		deliver(t, e);
-		break;
-	}
+	/* INV_ATTACH and INV_DONE only feed the confirmations. */
+	if (e->kind != TRACE_INV_ATTACH && e->kind != TRACE_INV_DONE)
+		shown = deliver(t, e) != 0;
+	confirm_record(t->cs, e, shown);
 	return 0;
 }
 
@@ -651,7 +329,6 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 
 	t = xcalloc(1, sizeof(*t));
 	t->ks = ksyms_new();
-	t->timeout_ns = (uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9);
 	if (!opts->kprobes) {
 		ret = load_mode(t, kb, opts->inode, false, stage, sizeof(stage));
 		if (!ret)
@@ -689,6 +366,16 @@ loaded:
 	kernel_btf_free(kb);
 	t->load_ms = (mono_ns() - t0) / 1e6;
 	t->wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
+	t->cs = confirm_new((uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9), t->ks);
+	confirm_set_hooked(t->cs, t->cb_names, t->nr_cbs);
+	t->info = (struct tracer_info){
+		.mode = t->kprobes ? "kprobe" : "fentry",
+		.fallback = t->fallback,
+		.probes = t->probes, .nr_probes = t->nr_probes,
+		.missing = t->missing, .nr_missing = t->nr_missing,
+		.callbacks = t->cb_names, .nr_callbacks = t->nr_cbs,
+		.load_ms = t->load_ms,
+	};
 	*out = t;
 	return 0;
 
@@ -703,83 +390,38 @@ fail:
 
 void tracer_close(struct tracer *t)
 {
-	size_t i;
-
 	if (!t)
 		return;
 	unload(t);
-	for (i = 0; i < ATT_BUCKETS; i++) {
-		while (t->atts[i]) {
-			struct att_state *s = t->atts[i];
-
-			t->atts[i] = s->next;
-			free(s);
-		}
-	}
-	for (i = 0; i < t->nr_invals; i++)
-		free(t->invals[i].atts);
-	free(t->invals);
+	confirm_free(t->cs);
 	free(t->fallback);
 	ksyms_free(t->ks);
 	free(t);
 }
 
-const char *tracer_mode(const struct tracer *t)
+const struct tracer_info *tracer_info(const struct tracer *t)
 {
-	return t->kprobes ? "kprobe" : "fentry";
-}
-
-const char *tracer_fallback(const struct tracer *t)
-{
-	return t->fallback;
-}
-
-size_t tracer_probes(const struct tracer *t, const char *const **names)
-{
-	*names = t->probes;
-	return t->nr_probes;
-}
-
-size_t tracer_missing(const struct tracer *t, const char *const **names)
-{
-	*names = t->missing;
-	return t->nr_missing;
-}
-
-size_t tracer_callbacks(const struct tracer *t, const char *const **names)
-{
-	*names = t->cb_names;
-	return t->nr_cbs;
-}
-
-double tracer_load_ms(const struct tracer *t)
-{
-	return t->load_ms;
-}
-
-uint64_t tracer_seen(const struct tracer *t)
-{
-	return t->seen;
-}
-
-uint64_t tracer_lost(const struct tracer *t)
-{
-	return t->skel && t->skel->bss ? __atomic_load_n(&t->skel->bss->lost, __ATOMIC_RELAXED) : 0;
+	return &t->info;
 }
 
 /*
- * Runs the kernel skipped: a BPF program does not nest on one CPU, so an
- * fentry program preempted on a CPU misses what another task does there
- * meanwhile (bpf_prog_info.recursion_misses, 5.12+).  kprobes run with
- * preemption off and miss only real recursion.
+ * missed: runs the kernel skipped.  A BPF program does not nest on one
+ * CPU, so an fentry program preempted on a CPU misses what another task
+ * does there meanwhile (bpf_prog_info.recursion_misses, 5.12+).  kprobes
+ * run with preemption off and miss only real recursion.
  */
-uint64_t tracer_missed(const struct tracer *t)
+void tracer_stats(const struct tracer *t, struct tracer_stats *st)
 {
 	struct bpf_program *p;
-	uint64_t sum = 0;
 
+	memset(st, 0, sizeof(*st));
+	st->seen = t->seen;
 	if (!t->skel)
-		return 0;
+		return;
+	if (t->skel->bss) {
+		st->lost = __atomic_load_n(&t->skel->bss->lost, __ATOMIC_RELAXED);
+		st->truncated = __atomic_load_n(&t->skel->bss->truncated, __ATOMIC_RELAXED);
+	}
 	bpf_object__for_each_program(p, t->skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
@@ -787,14 +429,8 @@ uint64_t tracer_missed(const struct tracer *t)
 
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			sum += info.recursion_misses;
+			st->missed += info.recursion_misses;
 	}
-	return sum;
-}
-
-uint64_t tracer_truncated(const struct tracer *t)
-{
-	return t->skel && t->skel->bss ? t->skel->bss->truncated : 0;
 }
 
 double tracer_walltime(const struct tracer *t, uint64_t ktime_ns)
@@ -804,14 +440,12 @@ double tracer_walltime(const struct tracer *t, uint64_t ktime_ns)
 
 int tracer_poll(struct tracer *t, int timeout_ms, const struct tracer_handlers *h, void *ctx)
 {
-	uint64_t now = mono_ns();
-	size_t i;
+	uint64_t now = mono_ns(), due = confirm_next_deadline(t->cs);
 	int ret;
 
 	/* Wake up for the next confirmation deadline. */
-	for (i = 0; i < t->nr_invals; i++) {
-		uint64_t d = t->invals[i].deadline + DEADLINE_SLACK_NS;
-		int ms = d > now ? (int)((d - now) / 1000000) + 1 : 0;
+	if (due) {
+		int ms = due > now ? (int)((due - now) / 1000000) + 1 : 0;
 
 		if (timeout_ms < 0 || ms < timeout_ms)
 			timeout_ms = ms;
@@ -821,7 +455,7 @@ int tracer_poll(struct tracer *t, int timeout_ms, const struct tracer_handlers *
 	t->handled = 0;
 	ret = ring_buffer__poll(t->rb, timeout_ms);
 	if (ret >= 0 || ret == -EINTR)
-		invals_check(t, false);
+		t->handled += (int)confirm_finish(t->cs, mono_ns(), false, h, ctx);
 	t->h = NULL;
 	if (ret < 0)
 		return ret;
@@ -833,51 +467,11 @@ void tracer_flush(struct tracer *t, const struct tracer_handlers *h, void *ctx)
 	t->h = h;
 	t->ctx = ctx;
 	ring_buffer__consume(t->rb);
-	invals_check(t, true);
+	confirm_finish(t->cs, mono_ns(), true, h, ctx);
 	t->h = NULL;
 }
 
-int tracer_wait_confirms(struct tracer *t, uint64_t inode,
-			 struct tracer_confirm **out, size_t *nr)
+size_t tracer_pending(const struct tracer *t)
 {
-	uint64_t end = mono_ns() + t->timeout_ns + DEADLINE_SLACK_NS;
-	int ret = 0;
-
-	*out = NULL;
-	*nr = 0;
-	t->wait_inode = inode;
-	t->wait_done = false;
-	while (!t->wait_done) {
-		uint64_t now = mono_ns();
-
-		/* No invalidate at all by the timeout: give up. */
-		if (now > end && !t->nr_invals) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		ret = tracer_poll(t, 100, NULL, NULL);
-		if (ret == -EINTR)
-			break;
-		ret = 0;
-	}
-	t->wait_inode = 0;
-	if (t->wait_done) {
-		*out = t->wait_out;
-		*nr = t->wait_nr;
-		t->wait_out = NULL;
-		t->wait_nr = 0;
-		return 0;
-	}
-	return ret;
-}
-
-void tracer_confirms_free(struct tracer_confirm *c, size_t nr)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++) {
-		free(c[i].device);
-		free(c[i].callback);
-	}
-	free(c);
+	return confirm_pending(t->cs);
 }

@@ -1,32 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The trace loader (tracer.c): picks attach targets from the running
- * kernel's BTF, loads trace.bpf.c as fentry/fexit programs or, where BPF
- * trampolines are missing, as kprobes, and turns ring-buffer records into
- * events and invalidate confirmations.  Used by `trace` and `revoke --verify`.
+ * The tracer: loads trace.bpf.c on the dma-buf functions of the running
+ * kernel (fentry/fexit, or kprobes where BPF trampolines are missing),
+ * reads its ring buffer and hands over each record and, for every
+ * invalidate, one confirmation per attachment of the buffer: was its
+ * importer notified, did it unmap (confirm.h says how that is decided).
+ * Used by `trace` and `revoke --verify`.
  *
- * Confirmations.  For every invalidate (dma_buf_invalidate_mappings() 7.1+,
- * dma_buf_move_notify() before) the BPF side reports each attachment of the
- * buffer with its importer's callback address.  Per attachment we then wait
- * up to the timeout for:
- *   notified  its callback was entered for this attachment (1), not (0), or
- *             unknown (-1: the callback is not one we could hook).  Static
- *             importers have no callback: notifiable is false, notified 0.
- *   unmapped  the importer dropped its mapping after the invalidate:
- *             "unmap"       dma_buf_unmap_attachment[_unlocked]() on it,
- *             "detach"      dma_buf_detach() of it,
- *             "in_callback" the callback returned and the importer holds no
- *                           sg mapping: importers that map by physical address
- *                           (iommufd, 7.x) unmap inside the callback.
- * A confirmation is final once the attachment unmapped, or it cannot be
- * notified and the invalidate returned, or at the timeout.
- *
- * revoke --verify:
- *	tracer_open(&t, &(struct tracer_opts){ .inode = ino, .timeout = 3 }, &err);
- *	ioctl(fd, DMA_BUF_IOCTL_REVOKE);
- *	ret = tracer_wait_confirms(t, ino, &c, &nr);	// all done or timeout
- *	...
- *	tracer_confirms_free(c, nr);
+ *	if (tracer_open(&t, &(struct tracer_opts){ .inode = ino, .timeout = 3 }, &err))
+ *		... -EPERM or -EOPNOTSUPP, err says why ...
+ *	while (!done)
+ *		tracer_poll(t, 200, &handlers, ctx);	// events, then confirmations
+ *	tracer_flush(t, &handlers, ctx);		// what is still waiting
  *	tracer_close(t);
  */
 #ifndef DMABUFCTL_TRACER_H
@@ -38,11 +23,14 @@
 
 #include "trace_event.h"
 
+/* Records reserved before a deadline may be read this much later. */
+#define TRACER_SLACK_NS	20000000ull
+
 struct tracer;
 
 struct tracer_opts {
 	uint64_t inode;		/* 0: every buffer; else filtered in BPF */
-	double timeout;		/* seconds to wait for importers after an invalidate */
+	double timeout;		/* seconds importers get after an invalidate */
 	bool kprobes;		/* skip fentry, use the kprobe fallback */
 };
 
@@ -54,27 +42,50 @@ struct tracer_err {
 	char hint[256];
 };
 
+/* One attachment of an invalidated buffer, final. */
 struct tracer_confirm {
 	uint64_t inode;
-	char *device;
-	char *callback;		/* symbol, NULL when the importer has none (static) */
+	const char *device;
+	const char *callback;	/* symbol (or 0xADDR); NULL: the importer has none */
 	bool dynamic;
 	bool notifiable;	/* has a callback */
 	int notified;		/* 1, 0, -1 unknown */
 	bool unmapped;
 	const char *unmap;	/* "unmap", "detach", "in_callback" or NULL */
-	double invalidate_time;	/* CLOCK_MONOTONIC seconds */
-	double time;		/* CLOCK_MONOTONIC seconds when final */
-	double latency;		/* seconds from invalidate to unmap (or callback); < 0 none */
-	bool shown;		/* the invalidate passed the caller's display filter */
+	uint64_t invalidate_ns;	/* CLOCK_MONOTONIC */
+	uint64_t final_ns;	/* CLOCK_MONOTONIC, when it became final */
+	int64_t latency_ns;	/* invalidate to unmap (or callback); -1: neither */
 };
 
 struct tracer_handlers {
-	/* A decoded BPF record (never INV_ATTACH or INV_DONE); cbsym is the
-	 * symbol of ev->callback or NULL.  Return nonzero to keep the
-	 * invalidate's confirmations (the event was shown). */
+	/* A record (never INV_ATTACH or INV_DONE); cbsym names ev->callback, or
+	 * NULL.  Returns nonzero when it was shown: passed on to invalidated(). */
 	int (*event)(void *ctx, const struct trace_event *ev, const char *cbsym);
-	void (*confirm)(void *ctx, const struct tracer_confirm *c);
+	/* An invalidate whose confirmations are final: one per attachment the
+	 * buffer had (none when it had none).  c and its strings live until
+	 * the call returns. */
+	void (*invalidated)(void *ctx, uint64_t inode, bool shown,
+			    const struct tracer_confirm *c, size_t nr);
+};
+
+/* What is attached, for the start line. */
+struct tracer_info {
+	const char *mode;		/* "fentry" or "kprobe" */
+	const char *fallback;		/* why not fentry, or NULL */
+	const char *const *probes;	/* kernel functions hooked */
+	size_t nr_probes;
+	const char *const *missing;	/* not in this kernel, or not attachable */
+	size_t nr_missing;
+	const char *const *callbacks;	/* importer callbacks hooked ("": slot unused) */
+	size_t nr_callbacks;
+	double load_ms;			/* open to last attach */
+};
+
+struct tracer_stats {
+	uint64_t seen;		/* records received */
+	uint64_t lost;		/* ring buffer full in BPF */
+	uint64_t missed;	/* program runs the kernel skipped */
+	uint64_t truncated;	/* invalidates with more than TRACE_MAX_ATTACH attachments */
 };
 
 /* Load and attach: 0; -EPERM without CAP_BPF/CAP_PERFMON; -EOPNOTSUPP when
@@ -83,36 +94,19 @@ struct tracer_handlers {
 int tracer_open(struct tracer **t, const struct tracer_opts *opts, struct tracer_err *err);
 void tracer_close(struct tracer *t);
 
-/* What is attached, for the start line. */
-const char *tracer_mode(const struct tracer *t);		/* "fentry" or "kprobe" */
-const char *tracer_fallback(const struct tracer *t);	/* why not fentry, or NULL */
-size_t tracer_probes(const struct tracer *t, const char *const **names);
-size_t tracer_missing(const struct tracer *t, const char *const **names);
-size_t tracer_callbacks(const struct tracer *t, const char *const **names);
-double tracer_load_ms(const struct tracer *t);		/* open to last attach */
+const struct tracer_info *tracer_info(const struct tracer *t);
+void tracer_stats(const struct tracer *t, struct tracer_stats *st);
 
-/* Deliver events for up to timeout_ms (and confirmations that became final
- * or timed out).  Returns records handled, or -errno (-EINTR on a signal). */
+/* Deliver records for up to timeout_ms (less when a confirmation is due),
+ * then the invalidates that became final or timed out.  Returns records
+ * and confirmations handled, or -errno (-EINTR on a signal). */
 int tracer_poll(struct tracer *t, int timeout_ms, const struct tracer_handlers *h, void *ctx);
-/* Finalise every pending confirmation now (on exit). */
+/* Read what is left and finish every waiting invalidate now (on exit). */
 void tracer_flush(struct tracer *t, const struct tracer_handlers *h, void *ctx);
-
-uint64_t tracer_seen(const struct tracer *t);		/* records received */
-uint64_t tracer_lost(const struct tracer *t);		/* ring buffer full in BPF */
-uint64_t tracer_missed(const struct tracer *t);		/* program runs the kernel skipped */
-uint64_t tracer_truncated(const struct tracer *t);	/* invalidates with > TRACE_MAX_ATTACH */
+/* Invalidates still waiting for their importers. */
+size_t tracer_pending(const struct tracer *t);
 
 /* CLOCK_MONOTONIC ns (bpf_ktime_get_ns) to seconds since the epoch. */
 double tracer_walltime(const struct tracer *t, uint64_t ktime_ns);
-
-/*
- * revoke --verify: wait for the next invalidate of inode and its
- * confirmations (final, or timed out after opts->timeout).  0 with *out,
- * *nr (possibly 0: no attachments), -ETIMEDOUT when no invalidate came
- * within the timeout, -EINTR on a signal.
- */
-int tracer_wait_confirms(struct tracer *t, uint64_t inode,
-			 struct tracer_confirm **out, size_t *nr);
-void tracer_confirms_free(struct tracer_confirm *c, size_t nr);
 
 #endif
