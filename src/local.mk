@@ -22,7 +22,7 @@ EXTRA_DIST += src/dmabuf_kern.h src/bpf_record.h src/trace_event.h src/iter_reco
 
 if HAVE_BPF
 src_dmabufctl_SOURCES += src/source_bpf.c src/tracer.c src/tracer.h \
-	src/bpf_util.c src/bpf_util.h src/clock.h src/ksyms.c src/ksyms.h src/confirm.c src/confirm.h
+	src/bpf_util.c src/bpf_util.h src/clock.h src/ksyms.c src/ksyms.h src/confirm.c src/confirm.h src/probes.c src/probes.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)
 
