@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_scan.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "output.h"
 #include "util.h"
 
@@ -97,7 +96,7 @@ static const struct argp list_argp = {
 	"Sizes are human-readable (K, M, G: base 1024) unless -b.  A totals line "
 	"follows the table, except with -n, -r or -J (JSON has \"totals\").  "
 	"An INODE that does not exist is reported and makes the exit status 2.",
-	output_children, NULL, NULL
+	cli_table_children, NULL, NULL
 };
 
 /* "a,b,c" built with open_memstream(); the caller frees it. */
@@ -262,12 +261,12 @@ int cmd_list(int argc, char **argv)
 			goto cleanup;
 	}
 	if (a.pid) {
-		ret = cmd_check_pid(a.pid);
+		ret = cli_check_pid(a.pid);
 		if (ret)
 			goto cleanup;
 	}
 	/* Only fdinfo has the revoked mark: read it for every buffer then. */
-	ret = cmd_scan(&set, false, tb && out_table_wants(tb, COL_REVOKED));
+	ret = cli_scan(&set, false, tb && out_table_wants(tb, COL_REVOKED));
 	if (ret)
 		goto cleanup;
 

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_scan.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "output.h"
 #include "util.h"
 
@@ -58,7 +57,7 @@ static const struct argp procs_argp = {
 	"counts the buffers no process holds.\v"
 	"With -p the table shows that process only; JSON \"unattributed\" always "
 	"covers the whole system (null when no process source could run).",
-	output_children, NULL, NULL
+	cli_table_children, NULL, NULL
 };
 
 struct orphans {
@@ -161,11 +160,11 @@ int cmd_procs(int argc, char **argv)
 			goto cleanup;
 	}
 	if (pid) {
-		ret = cmd_check_pid(pid);
+		ret = cli_check_pid(pid);
 		if (ret)
 			goto cleanup;
 	}
-	ret = cmd_scan(&set, false, false);
+	ret = cli_scan(&set, false, false);
 	if (ret)
 		goto cleanup;
 	out_warnings(set);

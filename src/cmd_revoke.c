@@ -19,8 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd_scan.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "dmabuf.h"
 #include "output.h"
 #include "revoke.h"
@@ -731,9 +730,9 @@ static int revoke_run(struct outcome *o, double t0)
 	char size[24];
 	int dup = -1, ret;
 
-	ret = cmd_scan(&set, false, false);
+	ret = cli_scan(&set, false, false);
 	if (ret) {
-		/* cmd_scan() said why */
+		/* cli_scan() said why */
 		o->status = ret;
 		o->result = "error";
 		set_message(o, "cannot scan for holders");

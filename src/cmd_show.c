@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_scan.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "output.h"
 #include "util.h"
 
@@ -47,7 +46,7 @@ static const struct argp show_argp = {
 	"flags, importers, fences, and every process holding it with its fds and "
 	"mappings.\vUnknown fields (no source reports them) print as 'unknown', "
 	"null in JSON.  Exit status 2 when INODE does not exist.",
-	output_json_children, NULL, NULL
+	cli_json_children, NULL, NULL
 };
 
 static void field(const char *key, const char *fmt, ...)
@@ -189,7 +188,7 @@ int cmd_show(int argc, char **argv)
 
 	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
 
-	ret = cmd_scan(&set, true, true);
+	ret = cli_scan(&set, true, true);
 	if (ret)
 		goto cleanup;
 	out_warnings(set);

@@ -18,8 +18,7 @@
 
 #include "bpf_record.h"
 #include "clock.h"
-#include "cmd_scan.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "output.h"
 #include "util.h"
 #ifdef HAVE_BPF
@@ -440,7 +439,7 @@ int cmd_trace(int argc, char **argv)
 
 	if (argp_parse(&trace_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
-	if (a.pid && (ret = cmd_check_pid(a.pid)))
+	if (a.pid && (ret = cli_check_pid(a.pid)))
 		return ret;
 
 	topts = (struct tracer_opts){ .inode = a.inode, .timeout = a.timeout, .kprobes = a.kprobes };

@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dmabufctl: list, trace and revoke dma-bufs.
- *
- * Global options first, then a command from the table; each command parses
- * its own options with argp (see cmd_*.c).  Without a command, or when the
- * first argument is an option or an inode, the command is "list".
+ * dmabufctl: list, trace and revoke dma-bufs.  The entry point: finds the
+ * command in the table and runs it; each command parses its own options
+ * and the common ones with argp (cmd_*.c, cli.c).  Without a command, or
+ * when the first argument is an option or an inode, the command is "list".
  */
 #include <argp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmabufctl.h"
+#include "cli.h"
 #include "util.h"
 
 const char *argp_program_version = PACKAGE_STRING;
-struct global_opts gopts;
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	const char *doc;
+};
 
 static const struct cmd cmds[] = {
 	{ "list",   cmd_list,   "list dma-bufs (the default command)" },
@@ -26,37 +30,6 @@ static const struct cmd cmds[] = {
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
-
-enum { OPT_SYSROOT = 0x100, OPT_SOURCE };
-
-static const struct argp_option common_options[] = {
-	{ "sysroot", OPT_SYSROOT, "DIR", 0,
-	  "Read proc/ and sys/kernel/debug/ under DIR (replay a captured tree)", -1 },
-	{ "source", OPT_SOURCE, "SOURCE", 0,
-	  "Use only this source: bpf, debugfs or procfs", -1 },
-	{ 0 }
-};
-
-static error_t common_parse(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case OPT_SYSROOT:
-		if (!*arg)
-			argp_error(state, "--sysroot: empty directory name");
-		gopts.sysroot = arg;
-		break;
-	case OPT_SOURCE:
-		if (strcmp(arg, "bpf") && strcmp(arg, "debugfs") && strcmp(arg, "procfs"))
-			argp_error(state, "--source: '%s': not one of bpf, debugfs, procfs", arg);
-		gopts.source = arg;
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-const struct argp common_argp = { common_options, common_parse, NULL, NULL, NULL, NULL, NULL };
 
 static const struct cmd *find_cmd(const char *name)
 {

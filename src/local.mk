@@ -3,11 +3,11 @@
 bin_PROGRAMS += src/dmabufctl
 
 src_dmabufctl_SOURCES = \
-	src/dmabufctl.c src/dmabufctl.h \
+	src/dmabufctl.c src/cli.c src/cli.h \
 	src/util.c src/util.h \
 	src/dmabuf.c src/dmabuf.h \
 	src/output.c src/output.h \
-	src/source.h src/scan.c src/cmd_scan.c src/cmd_scan.h \
+	src/source.h src/scan.c \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
 	src/cmd_trace.c src/cmd_revoke.c \

@@ -13,7 +13,7 @@
 
 #include <libsmartcols/libsmartcols.h>
 
-#include "dmabufctl.h"
+#include "cli.h"
 #include "output.h"
 #include "util.h"
 
@@ -76,18 +76,6 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 const struct argp output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
 const struct argp output_json_argp = {
 	output_json_options, output_parse, NULL, NULL, NULL, NULL, NULL
-};
-
-const struct argp_child output_children[] = {
-	{ &output_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
-	{ 0 }
-};
-
-const struct argp_child output_json_children[] = {
-	{ &output_json_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
-	{ 0 }
 };
 
 /* libsmartcols measures and escapes cells by the locale's character set. */

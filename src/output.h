@@ -84,10 +84,6 @@ extern struct out_opts oopts;
 extern const struct argp output_argp;
 /* -J, -b only: for commands without columns (show, revoke). */
 extern const struct argp output_json_argp;
-/* The argp children of a command with a table (output_children) or
- * without (output_json_children): output, then common options. */
-extern const struct argp_child output_children[];
-extern const struct argp_child output_json_children[];
 
 struct out_table;
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "revoke_verify.h"
 #include "util.h"
 

@@ -16,7 +16,7 @@
 #include "bpf_util.h"
 #include "clock.h"
 #include "confirm.h"
-#include "dmabufctl.h"
+#include "cli.h"
 #include "ksyms.h"
 #include "probes.h"
 #include "tracer.h"

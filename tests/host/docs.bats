@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The manual page and the shell completions against the program itself:
 # options (each command's --help), columns (--list-columns), commands,
-# exit statuses (src/dmabufctl.h) and the JSON contract (real output on
+# exit statuses (src/cli.h) and the JSON contract (real output on
 # tests/fixtures/cli/basic; trace's and revoke's keys also from their
 # source).  When a command changes, one of these fails until man/dmabufctl.8
 # and completions/ follow.
@@ -212,7 +212,7 @@ json_vs_schema() {
 
 @test "EXIT STATUS lists every value of enum dmabufctl_exit, and only those" {
 	local header documented
-	header=$(sed -n '/^enum dmabufctl_exit/,/^};/p' "$SRCDIR/src/dmabufctl.h" |
+	header=$(sed -n '/^enum dmabufctl_exit/,/^};/p' "$SRCDIR/src/cli.h" |
 		sed -nE 's/^\s*EXIT_[A-Z]+ = ([0-9]+),.*/\1/p' | sort -n)
 	[[ $(wc -l <<<"$header") -ge 14 ]] || fail "enum not parsed: $header"
 	documented=$(man_section "EXIT STATUS" | tp_tags | sort -n)

@@ -1,22 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What the listing commands (list, show, procs, revoke) share before they
- * print: scan with --sysroot/--source, turn a failed source into an exit
- * status, check that a -p PID exists.
+ * What every command shares: the global options (--sysroot, --source), the
+ * scan they select, -p PID checks, and -errno turned into an exit status.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
-#include "cmd_scan.h"
-#include "dmabufctl.h"
+#include "cli.h"
+#include "output.h"
 #include "source.h"
 #include "util.h"
 
-static int scan_status(int err)
+struct global_opts gopts;
+
+enum { OPT_SYSROOT = 0x100, OPT_SOURCE };
+
+static const struct argp_option common_options[] = {
+	{ "sysroot", OPT_SYSROOT, "DIR", 0,
+	  "Read proc/ and sys/kernel/debug/ under DIR (replay a captured tree)", -1 },
+	{ "source", OPT_SOURCE, "SOURCE", 0,
+	  "Use only this source: bpf, debugfs or procfs", -1 },
+	{ 0 }
+};
+
+static error_t common_parse(int key, char *arg, struct argp_state *state)
 {
-	switch (err) {
+	switch (key) {
+	case OPT_SYSROOT:
+		if (!*arg)
+			argp_error(state, "--sysroot: empty directory name");
+		gopts.sysroot = arg;
+		break;
+	case OPT_SOURCE:
+		if (strcmp(arg, "bpf") && strcmp(arg, "debugfs") && strcmp(arg, "procfs"))
+			argp_error(state, "--source: '%s': not one of bpf, debugfs, procfs", arg);
+		gopts.source = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp common_argp = { common_options, common_parse, NULL, NULL, NULL, NULL, NULL };
+
+const struct argp_child cli_table_children[] = {
+	{ &output_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
+const struct argp_child cli_json_children[] = {
+	{ &output_json_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
+int cli_status(int err)
+{
+	switch (-err) {
+	case 0:
+		return EXIT_OK;
 	case EPERM:
 	case EACCES:
 		return EXIT_PERM;
@@ -45,7 +92,7 @@ static void skipped_sources(const struct dmabuf_set *set)
 	}
 }
 
-int cmd_scan(struct dmabuf_set **setp, bool detail, bool fdinfo)
+int cli_scan(struct dmabuf_set **setp, bool detail, bool fdinfo)
 {
 	struct scan_opts so = {
 		.sysroot = gopts.sysroot, .only = gopts.source,
@@ -74,13 +121,13 @@ int cmd_scan(struct dmabuf_set **setp, bool detail, bool fdinfo)
 		/* The source asked for, or every source, failed: say why. */
 		skipped_sources(set);
 		dmabuf_set_free(set);
-		return ret < 0 ? scan_status(-ret) : EXIT_FAIL;
+		return ret < 0 ? cli_status(ret) : EXIT_FAIL;
 	}
 	*setp = set;
 	return EXIT_OK;
 }
 
-int cmd_check_pid(pid_t pid)
+int cli_check_pid(pid_t pid)
 {
 	char *rel = xasprintf("/proc/%d", (int)pid);
 	char *path = sysroot_path(gopts.sysroot, rel);

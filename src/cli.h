@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dmabufctl: commands, global options and exit statuses.
+ * The command layer: what the commands (cmd_*.c) share and what the entry
+ * point (dmabufctl.c) calls.  Only this layer knows exit statuses; the
+ * layers below report -errno and a reason.
  *
  * Exit statuses are part of the scripting contract (man page, EXIT STATUS):
  * never renumber one, only add.
  */
-#ifndef DMABUFCTL_H
-#define DMABUFCTL_H
+#ifndef DMABUFCTL_CLI_H
+#define DMABUFCTL_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
 enum dmabufctl_exit {
 	EXIT_OK = 0,
@@ -25,7 +31,7 @@ enum dmabufctl_exit {
 	EXIT_USAGE = 64,	/* bad option or argument (argp's own status) */
 };
 
-/* Options every command understands (argp child "common_argp"). */
+/* Options every command understands (argp child common_argp). */
 struct global_opts {
 	const char *sysroot;	/* replay a captured tree: DIR/proc, DIR/sys/kernel/debug */
 	const char *source;	/* NULL (automatic), "bpf", "debugfs" or "procfs" */
@@ -33,13 +39,27 @@ struct global_opts {
 
 extern struct global_opts gopts;
 extern const struct argp common_argp;
+/* The argp children of a command with a table (output_argp) or without
+ * (output_json_argp): output options, then common options. */
+extern const struct argp_child cli_table_children[];
+extern const struct argp_child cli_json_children[];
 
-struct cmd {
-	const char *name;
-	int (*func)(int argc, char **argv);
-	const char *doc;
-};
+/* The exit status of a step that failed with -errno (0: EXIT_OK):
+ * EXIT_PERM, EXIT_UNSUPPORTED (the kernel cannot), else EXIT_FAIL. */
+int cli_status(int err);
 
+struct dmabuf_set;
+
+/*
+ * Scan with --sysroot/--source; on failure print the reasons and return the
+ * exit status.  detail: everything every source knows (show); fdinfo: read
+ * each buffer's fdinfo even where debugfs or BPF told (the REVOKED column).
+ */
+int cli_scan(struct dmabuf_set **set, bool detail, bool fdinfo);
+/* EXIT_OK, or EXIT_NOTFOUND (message printed) when -p PID does not exist. */
+int cli_check_pid(pid_t pid);
+
+/* The commands: argv[0] names the command for argp's messages. */
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_procs(int argc, char **argv);
