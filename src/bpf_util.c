@@ -76,6 +76,14 @@ const char *bpf_util_refusal(int err)
 	}
 }
 
+const char *bpf_util_refusal_hint(int err)
+{
+	if (-err == EPERM || -err == EACCES)
+		return "kernel lockdown or an LSM may forbid BPF; see dmesg and "
+		       "/sys/kernel/security/lockdown";
+	return "run with DMABUFCTL_DEBUG=1 for libbpf's messages";
+}
+
 struct kernel_btf {
 	struct btf *vmlinux;
 	struct btf **mods;

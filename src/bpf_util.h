@@ -25,8 +25,10 @@ bool bpf_util_may_trace(void);
 /* kprobes through the perf PMU (4.17+) or tracefs kprobe_events (legacy). */
 bool bpf_util_have_kprobes(void);
 
-/* Why the kernel refused to load or attach (-errno), in words. */
+/* Why the kernel refused to load or attach (-errno), in words, and where
+ * to look next. */
 const char *bpf_util_refusal(int err);
+const char *bpf_util_refusal_hint(int err);
 
 /*
  * The running kernel's BTF: vmlinux, and each loaded module's (parsed at

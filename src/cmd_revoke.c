@@ -794,17 +794,18 @@ static int revoke_run(struct outcome *o, double t0)
 	}
 
 	if (a->verify) {
+		struct tracer_opts topts = { .inode = a->inode, .timeout = a->timeout };
 		struct tracer_err terr = { 0 };
 
-		t = revoke_verify_start(a->inode, a->timeout, &terr);
-		if (!t) {
-			fail(o, terr.exit ? terr.exit : EXIT_FAIL, 0, "verify",
-			     "%s: %s; nothing revoked", terr.what, terr.why);
+		ret = tracer_open(&t, &topts, &terr);
+		if (ret) {
+			fail(o, cli_status(ret), 0, "verify", "trace: %s; nothing revoked",
+			     terr.why);
 			if (terr.hint[0])
 				err_hint("%s", terr.hint);
 			goto cleanup;
 		}
-		o->load_ms = revoke_verify_load_ms(t);
+		o->load_ms = tracer_info(t)->load_ms;
 	}
 
 	ret = revoke_ioctl(dup);
@@ -823,8 +824,7 @@ static int revoke_run(struct outcome *o, double t0)
 		o->status = verify_wait(o, t, t0);
 
 cleanup:
-	if (t)
-		revoke_verify_stop(t);
+	tracer_close(t);
 	if (dup >= 0)
 		close(dup);
 	if (oopts.json) {

@@ -20,10 +20,8 @@
 #include "clock.h"
 #include "cli.h"
 #include "output.h"
-#include "util.h"
-#ifdef HAVE_BPF
 #include "tracer.h"
-#endif
+#include "util.h"
 
 struct trace_args {
 	uint64_t inode;
@@ -113,21 +111,6 @@ static const struct argp trace_argp = {
 	"lacks BTF, 4 without privileges.",
 	children, NULL, NULL
 };
-
-#ifndef HAVE_BPF
-
-int cmd_trace(int argc, char **argv)
-{
-	struct trace_args a = { 0 };
-
-	if (argp_parse(&trace_argp, argc, argv, 0, NULL, &a))
-		return EXIT_USAGE;
-	err_msg("trace", "not available", "dmabufctl was built without BPF (--disable-bpf)");
-	err_hint("rebuild with BPF (clang, bpftool, libbpf)");
-	return EXIT_UNSUPPORTED;
-}
-
-#else
 
 static volatile sig_atomic_t exiting;
 
@@ -443,11 +426,12 @@ int cmd_trace(int argc, char **argv)
 		return ret;
 
 	topts = (struct tracer_opts){ .inode = a.inode, .timeout = a.timeout, .kprobes = a.kprobes };
-	if (tracer_open(&t, &topts, &terr)) {
-		err_msg(terr.what, "cannot trace", terr.why);
+	ret = tracer_open(&t, &topts, &terr);
+	if (ret) {
+		err_msg("trace", "cannot trace", terr.why);
 		if (*terr.hint)
 			err_hint("%s", terr.hint);
-		return terr.exit;
+		return cli_status(ret);
 	}
 	st.t = t;
 
@@ -488,5 +472,3 @@ int cmd_trace(int argc, char **argv)
 	tracer_close(t);
 	return ret;
 }
-
-#endif

@@ -1,28 +1,32 @@
 # src: the dmabufctl program.  BPF programs live beside their loaders:
 # X.bpf.c -> X.bpf.o (clang -target bpf) -> X.skel.h (bpftool gen skeleton).
+#
+# --disable-bpf leaves out the files that need libbpf; the headers the rest
+# includes (tracer.h, source.h) then give stubs that fail with -EOPNOTSUPP.
 bin_PROGRAMS += src/dmabufctl
 
 src_dmabufctl_SOURCES = \
 	src/dmabufctl.c src/cli.c src/cli.h \
-	src/util.c src/util.h \
+	src/util.c src/util.h src/clock.h \
 	src/dmabuf.c src/dmabuf.h \
 	src/output.c src/output.h \
 	src/source.h src/scan.c \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
 	src/cmd_trace.c src/cmd_revoke.c \
-	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h
+	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h \
+	src/tracer.h src/trace_event.h src/bpf_record.h
 src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
 src_dmabufctl_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 src_dmabufctl_LDFLAGS = -pthread
 
-EXTRA_DIST += src/dmabuf_kern.h src/bpf_record.h src/trace_event.h src/iter_record.h \
-	src/trace.bpf.c src/iter.bpf.c \
-	src/dmabuf_core.bpf.h src/source_bpf.c src/tracer.c
+EXTRA_DIST += src/dmabuf_kern.h src/dmabuf_core.bpf.h src/trace.bpf.c src/iter.bpf.c
 
 if HAVE_BPF
-src_dmabufctl_SOURCES += src/source_bpf.c src/tracer.c src/tracer.h \
-	src/bpf_util.c src/bpf_util.h src/clock.h src/ksyms.c src/ksyms.h src/confirm.c src/confirm.h src/probes.c src/probes.h
+src_dmabufctl_SOURCES += \
+	src/bpf_util.c src/bpf_util.h src/ksyms.c src/ksyms.h \
+	src/source_bpf.c src/iter_record.h \
+	src/tracer.c src/probes.c src/probes.h src/confirm.c src/confirm.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)
 

@@ -1,25 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* revoke --verify on top of the trace loader; a refusal without BPF. */
+/* revoke --verify: wait for the buffer's confirmations.  See revoke_verify.h. */
 #include <errno.h>
-#include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "clock.h"
-#include "cli.h"
 #include "revoke_verify.h"
 #include "util.h"
-
-#ifdef HAVE_BPF
-
-struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer_err *err)
-{
-	struct tracer_opts opts = { .inode = inode, .timeout = timeout };
-	struct tracer *t = NULL;
-
-	if (tracer_open(&t, &opts, err))
-		return NULL;
-	return t;
-}
 
 /* What revoke waits for: the first invalidate of its buffer. */
 struct wait {
@@ -71,16 +58,6 @@ int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
 	return w.done ? 0 : ret;
 }
 
-double revoke_verify_load_ms(const struct tracer *t)
-{
-	return tracer_info(t)->load_ms;
-}
-
-void revoke_verify_stop(struct tracer *t)
-{
-	tracer_close(t);
-}
-
 void revoke_confirms_free(struct tracer_confirm *c, size_t nr)
 {
 	size_t i;
@@ -91,38 +68,3 @@ void revoke_confirms_free(struct tracer_confirm *c, size_t nr)
 	}
 	free(c);
 }
-
-#else
-
-struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer_err *err)
-{
-	err->exit = EXIT_UNSUPPORTED;
-	snprintf(err->what, sizeof(err->what), "verify");
-	snprintf(err->why, sizeof(err->why), "dmabufctl was built without BPF");
-	snprintf(err->hint, sizeof(err->hint), "rebuild with --enable-bpf, or revoke without --verify");
-	return NULL;
-}
-
-int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
-		       struct tracer_confirm **out, size_t *nr)
-{
-	*out = NULL;
-	*nr = 0;
-	return -EOPNOTSUPP;
-}
-
-double revoke_verify_load_ms(const struct tracer *t)
-{
-	return -1;
-}
-
-void revoke_verify_stop(struct tracer *t)
-{
-}
-
-void revoke_confirms_free(struct tracer_confirm *c, size_t nr)
-{
-	free(c);
-}
-
-#endif

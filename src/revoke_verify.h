@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * revoke --verify: the trace loader (tracer.h) around the ioctl, or a
- * clear refusal when dmabufctl was built without BPF.
+ * revoke --verify: with the tracer (tracer.h) opened on the buffer before
+ * the ioctl, wait after it for the buffer's invalidate and its
+ * confirmations.
  */
 #ifndef DMABUFCTL_REVOKE_VERIFY_H
 #define DMABUFCTL_REVOKE_VERIFY_H
@@ -11,18 +12,15 @@
 
 #include "tracer.h"
 
-/* Attach before the ioctl: a tracer, or NULL with *err filled. */
-struct tracer *revoke_verify_start(uint64_t inode, double timeout, struct tracer_err *err);
 /*
- * After the ioctl: the buffer's invalidate and a confirmation per
- * attachment (final, or timed out).  0, -ETIMEDOUT when no invalidate
- * came, or another -errno.
+ * The first invalidate of inode and a confirmation per attachment (final,
+ * or timed out after timeout seconds): 0 with *out (free with
+ * revoke_confirms_free()) and *nr, possibly 0 (no attachments);
+ * -ETIMEDOUT when no invalidate came within the timeout; -EINTR on a
+ * signal, or another -errno.
  */
 int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
 		       struct tracer_confirm **out, size_t *nr);
-/* Time the tracer took to load and attach. */
-double revoke_verify_load_ms(const struct tracer *t);
-void revoke_verify_stop(struct tracer *t);
 void revoke_confirms_free(struct tracer_confirm *c, size_t nr);
 
 #endif

@@ -75,7 +75,6 @@ static bool any_attachments(const struct dmabuf_set *set)
 /* Returns 0 when the iterator listed every buffer. */
 static int scan_bpf(struct dmabuf_set *set, const struct scan_opts *opts)
 {
-#ifdef HAVE_BPF
 	int ret = source_bpf_scan(set, opts);
 
 	if (!ret) {
@@ -85,11 +84,6 @@ static int scan_bpf(struct dmabuf_set *set, const struct scan_opts *opts)
 		dmabuf_source_skipped(set, DMABUF_SRC_BPF, "%s", strerror(-ret));
 	}
 	return ret;
-#else
-	(void)opts;
-	dmabuf_source_skipped(set, DMABUF_SRC_BPF, "built without BPF support");
-	return -EOPNOTSUPP;
-#endif
 }
 
 struct listing {

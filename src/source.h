@@ -25,7 +25,18 @@ struct scan_opts {
  * -errno when --source named a source that could not run (reason reported). */
 int scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
+#ifdef HAVE_BPF
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
+#else
+#include <errno.h>
+
+/* Built with --disable-bpf. */
+static inline int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
+{
+	dmabuf_source_skipped(set, DMABUF_SRC_BPF, "built without BPF support");
+	return -EOPNOTSUPP;
+}
+#endif
 int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
 /*

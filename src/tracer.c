@@ -16,7 +16,6 @@
 #include "bpf_util.h"
 #include "clock.h"
 #include "confirm.h"
-#include "cli.h"
 #include "ksyms.h"
 #include "probes.h"
 #include "tracer.h"
@@ -41,16 +40,13 @@ struct tracer {
 	int handled;
 };
 
-static void set_err(struct tracer_err *err, int exit, const char *what, const char *hint,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void set_err(struct tracer_err *err, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void set_err(struct tracer_err *err, int exit, const char *what, const char *hint,
-		    const char *fmt, ...)
+static void set_err(struct tracer_err *err, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
-	err->exit = exit;
-	snprintf(err->what, sizeof(err->what), "%s", what);
 	va_start(ap, fmt);
 	vsnprintf(err->why, sizeof(err->why), fmt, ap);
 	va_end(ap);
@@ -124,20 +120,18 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 	bpf_util_init_log();
 
 	if (!bpf_util_may_trace()) {
-		set_err(err, EXIT_PERM, "trace", "run as root (or with CAP_BPF and CAP_PERFMON)",
+		set_err(err, "run as root (or with CAP_BPF and CAP_PERFMON)",
 			"BPF tracing needs CAP_BPF and CAP_PERFMON");
 		return -EPERM;
 	}
 	kb = kernel_btf_load(&ret);
 	if (!kb) {
-		set_err(err, EXIT_UNSUPPORTED, "trace",
-			"boot a kernel built with CONFIG_DEBUG_INFO_BTF=y",
+		set_err(err, "boot a kernel built with CONFIG_DEBUG_INFO_BTF=y",
 			"kernel BTF unavailable (/sys/kernel/btf/vmlinux): %s", strerror(-ret));
 		return -EOPNOTSUPP;
 	}
 	if (!kernel_btf_has_func(kb, "dma_buf_export")) {
-		set_err(err, EXIT_UNSUPPORTED, "trace",
-			"the kernel needs CONFIG_DMA_SHARED_BUFFER",
+		set_err(err, "the kernel needs CONFIG_DMA_SHARED_BUFFER",
 			"this kernel has no dma-buf functions (dma_buf_export not in BTF)");
 		kernel_btf_free(kb);
 		return -EOPNOTSUPP;
@@ -155,10 +149,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 	}
 	if (!bpf_util_have_kprobes()) {
 		ret = opts->kprobes ? -EOPNOTSUPP : ret;
-		set_err(err, EXIT_UNSUPPORTED, "trace",
-			-ret == EPERM || -ret == EACCES ?
-			"kernel lockdown or an LSM may forbid BPF; see dmesg and "
-			"/sys/kernel/security/lockdown" : "run with DMABUFCTL_DEBUG=1 for libbpf's messages",
+		set_err(err, bpf_util_refusal_hint(ret),
 			"%s (%s%skprobe fallback: no kprobe PMU and no tracefs)",
 			opts->kprobes ? "kprobes unavailable" : bpf_util_refusal(ret), why_fentry,
 			*why_fentry ? "; " : "");
@@ -168,10 +159,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 	if (ret) {
 		int first = opts->kprobes ? ret : fentry_err;
 
-		set_err(err, EXIT_UNSUPPORTED, "trace",
-			-first == EPERM || -first == EACCES ?
-			"kernel lockdown or an LSM may forbid BPF; see dmesg and "
-			"/sys/kernel/security/lockdown" : "run with DMABUFCTL_DEBUG=1 for libbpf's messages",
+		set_err(err, bpf_util_refusal_hint(first),
 			"%s (%s%skprobe fallback %s: %s)", bpf_util_refusal(first), why_fentry,
 			*why_fentry ? "; " : "", stage, strerror(-ret));
 		goto fail;

@@ -7,6 +7,9 @@
  * importer notified, did it unmap (confirm.h says how that is decided).
  * Used by `trace` and `revoke --verify`.
  *
+ * Built with --disable-bpf, the functions are the stubs at the end:
+ * tracer_open() fails with -EOPNOTSUPP and says so; nothing else is reached.
+ *
  *	if (tracer_open(&t, &(struct tracer_opts){ .inode = ino, .timeout = 3 }, &err))
  *		... -EPERM or -EOPNOTSUPP, err says why ...
  *	while (!done)
@@ -34,10 +37,8 @@ struct tracer_opts {
 	bool kprobes;		/* skip fentry, use the kprobe fallback */
 };
 
-/* Why tracer_open() failed: "dmabufctl: <what>: <why>" + hint. */
+/* Why tracer_open() failed, in words, and how to fix it ("" if unknown). */
 struct tracer_err {
-	int exit;		/* enum dmabufctl_exit: EXIT_PERM, EXIT_UNSUPPORTED, EXIT_FAIL */
-	char what[64];
 	char why[256];
 	char hint[256];
 };
@@ -88,9 +89,11 @@ struct tracer_stats {
 	uint64_t truncated;	/* invalidates with more than TRACE_MAX_ATTACH attachments */
 };
 
+#ifdef HAVE_BPF
+
 /* Load and attach: 0; -EPERM without CAP_BPF/CAP_PERFMON; -EOPNOTSUPP when
- * the kernel cannot (no BTF, no dma-buf, BPF refused).  *err says what and
- * why (nothing printed). */
+ * the kernel cannot (no BTF, no dma-buf, BPF refused) or this build has no
+ * BPF.  *err says why (nothing printed). */
 int tracer_open(struct tracer **t, const struct tracer_opts *opts, struct tracer_err *err);
 void tracer_close(struct tracer *t);
 
@@ -108,5 +111,34 @@ size_t tracer_pending(const struct tracer *t);
 
 /* CLOCK_MONOTONIC ns (bpf_ktime_get_ns) to seconds since the epoch. */
 double tracer_walltime(const struct tracer *t, uint64_t ktime_ns);
+
+#else /* !HAVE_BPF */
+
+#include <errno.h>
+#include <stdio.h>
+
+static inline int tracer_open(struct tracer **t, const struct tracer_opts *opts,
+			      struct tracer_err *err)
+{
+	*t = NULL;
+	snprintf(err->why, sizeof(err->why), "dmabufctl was built without BPF (--disable-bpf)");
+	snprintf(err->hint, sizeof(err->hint), "rebuild with BPF (clang, bpftool, libbpf)");
+	return -EOPNOTSUPP;
+}
+
+static inline void tracer_close(struct tracer *t) { }
+static inline const struct tracer_info *tracer_info(const struct tracer *t) { return NULL; }
+static inline void tracer_stats(const struct tracer *t, struct tracer_stats *st)
+{
+	*st = (struct tracer_stats){ 0 };
+}
+static inline int tracer_poll(struct tracer *t, int timeout_ms,
+			      const struct tracer_handlers *h, void *ctx) { return -EOPNOTSUPP; }
+static inline void tracer_flush(struct tracer *t, const struct tracer_handlers *h,
+				void *ctx) { }
+static inline size_t tracer_pending(const struct tracer *t) { return 0; }
+static inline double tracer_walltime(const struct tracer *t, uint64_t ktime_ns) { return 0; }
+
+#endif /* HAVE_BPF */
 
 #endif
