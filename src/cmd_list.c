@@ -3,6 +3,7 @@
  * dmabufctl list: one row per dma-buf, the default command.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,7 +238,7 @@ static int print_table(struct out_table *tb, const struct dmabuf_set *set)
 		printf(", %s held by no process",
 		       out_size(dmabuf_set_orphan_bytes(set), orphan, sizeof(orphan)));
 	putchar('\n');
-	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	return out_flush();
 }
 
 int cmd_list(int argc, char **argv)
@@ -251,14 +252,16 @@ int cmd_list(int argc, char **argv)
 	argp_parse(&list_argp, argc, argv, 0, NULL, &a);
 
 	if (oopts.list_columns) {
-		ret = out_list_columns(cols, ARRAY_SIZE(cols));
+		ret = cli_status(out_list_columns(cols, ARRAY_SIZE(cols)));
 		goto cleanup;
 	}
 	/* Check -o before scanning: a usage error prints nothing on stdout. */
 	if (!oopts.json) {
 		ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));
-		if (ret)
+		if (ret) {
+			ret = ret == -EINVAL ? EXIT_USAGE : cli_status(ret);
 			goto cleanup;
+		}
 	}
 	if (a.pid) {
 		ret = cli_check_pid(a.pid);
@@ -282,7 +285,7 @@ int cmd_list(int argc, char **argv)
 	dmabuf_set_filter(set, a.pid, a.exporter, a.inodes, a.nr_inodes);
 	out_warnings(set);
 
-	ret = oopts.json ? print_json(set) : print_table(tb, set);
+	ret = cli_status(oopts.json ? print_json(set) : print_table(tb, set));
 	if (!ret && missing)
 		ret = EXIT_NOTFOUND;
 cleanup:

@@ -5,6 +5,7 @@
  * among its holders), largest RSS first, then the bytes no process holds.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,11 +154,13 @@ int cmd_procs(int argc, char **argv)
 	argp_parse(&procs_argp, argc, argv, 0, NULL, &pid);
 
 	if (oopts.list_columns)
-		return out_list_columns(cols, ARRAY_SIZE(cols));
+		return cli_status(out_list_columns(cols, ARRAY_SIZE(cols)));
 	if (!oopts.json) {
 		ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));
-		if (ret)
+		if (ret) {
+			ret = ret == -EINVAL ? EXIT_USAGE : cli_status(ret);
 			goto cleanup;
+		}
 	}
 	if (pid) {
 		ret = cli_check_pid(pid);
@@ -170,7 +173,8 @@ int cmd_procs(int argc, char **argv)
 	out_warnings(set);
 
 	p = dmabuf_set_procs(set, &nr);
-	ret = oopts.json ? print_json(set, p, nr, pid) : print_table(tb, set, p, nr, pid);
+	ret = cli_status(oopts.json ? print_json(set, p, nr, pid) :
+			 print_table(tb, set, p, nr, pid));
 cleanup:
 	free(p);
 	out_table_free(tb);

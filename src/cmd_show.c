@@ -207,10 +207,10 @@ int cmd_show(int argc, char **argv)
 	if (oopts.json) {
 		obj = out_json_dmabuf(buf, true);
 		out_json_meta(obj, set);
-		ret = out_json_print(obj);
+		ret = cli_status(out_json_print(obj));
 	} else {
 		print_human(buf);
-		ret = fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+		ret = cli_status(out_flush());
 	}
 cleanup:
 	if (set)

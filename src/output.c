@@ -13,7 +13,6 @@
 
 #include <libsmartcols/libsmartcols.h>
 
-#include "cli.h"
 #include "output.h"
 #include "util.h"
 
@@ -195,15 +194,15 @@ struct json_object *out_json_u64(uint64_t v)
 #endif
 }
 
-static int out_flush(void)
+int out_flush(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		int e = errno;
+		int e = errno ? errno : EIO;
 
-		err_errno("stdout", "write failed", e ? e : EIO);
-		return EXIT_FAIL;
+		err_errno("stdout", "write failed", e);
+		return -e;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
@@ -424,7 +423,17 @@ struct out_table {
 	size_t nr_cols;
 	size_t *sel;		/* shown columns, as indexes into cols */
 	size_t nr_sel;
+	int err;		/* -ENOMEM once a row could not be added: no more rows */
 };
+
+/* Out of memory while filling: said once, out_table_print() returns it. */
+static void table_failed(struct out_table *t, const char *what)
+{
+	if (!t->err)
+		err_errno("table", what, ENOMEM);
+	t->err = -ENOMEM;
+	t->ln = NULL;
+}
 
 static const char *const type_names[] = {
 	[OUT_STRING] = "string",
@@ -433,6 +442,7 @@ static const char *const type_names[] = {
 	[OUT_BOOL] = "boolean",
 };
 
+/* A table with -r and -n applied, or NULL (said why). */
 static struct libscols_table *scols_new(void)
 {
 	struct libscols_table *tb;
@@ -441,7 +451,7 @@ static struct libscols_table *scols_new(void)
 	tb = scols_new_table();
 	if (!tb) {
 		err_errno("table", "cannot create", ENOMEM);
-		exit(EXIT_FAIL);
+		return NULL;
 	}
 	scols_table_enable_raw(tb, oopts.raw);
 	scols_table_enable_noheadings(tb, oopts.noheadings);
@@ -452,7 +462,7 @@ static int scols_print(struct libscols_table *tb)
 {
 	if (scols_print_table(tb)) {
 		err_errno("table", "cannot print", EIO);
-		return EXIT_FAIL;
+		return -EIO;
 	}
 	return out_flush();
 }
@@ -484,6 +494,8 @@ int out_list_columns(const struct out_column *cols, size_t nr)
 	}
 
 	tb = scols_new();
+	if (!tb)
+		return -ENOMEM;
 	scols_table_new_column(tb, "COLUMN", 0.1, 0);
 	scols_table_new_column(tb, "TYPE", 0.1, 0);
 	scols_table_new_column(tb, "DESCRIPTION", 0.7, SCOLS_FL_WRAP);
@@ -516,7 +528,7 @@ static void hint_columns(const struct out_column *cols, size_t nr)
 	free(s);
 }
 
-/* Parse "A,B" or "+A,B" into tb->sel; EXIT_USAGE with a message if bad. */
+/* Parse "A,B" or "+A,B" into tb->sel; -EINVAL with a message if bad. */
 static int select_columns(struct out_table *t, const char *spec)
 {
 	const char *p, *end;
@@ -529,7 +541,7 @@ static int select_columns(struct out_table *t, const char *spec)
 			if (t->cols[i].flags & OUT_DEFAULT)
 				t->sel[t->nr_sel++] = i;
 		if (!spec)
-			return EXIT_OK;
+			return 0;
 		spec++;
 	}
 
@@ -551,7 +563,7 @@ static int select_columns(struct out_table *t, const char *spec)
 			hint_columns(t->cols, t->nr_cols);
 			free(safe);
 			free(name);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 		/* Repeats are allowed (as lsblk); grow as needed. */
 		t->sel = xrealloc(t->sel, (t->nr_sel + 1) * sizeof(*t->sel));
@@ -559,7 +571,7 @@ static int select_columns(struct out_table *t, const char *spec)
 		if (!*end)
 			break;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t nr)
@@ -575,6 +587,10 @@ int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t 
 		goto cleanup;
 
 	t->tb = scols_new();
+	if (!t->tb) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
 	for (i = 0; i < t->nr_sel; i++) {
 		const struct out_column *c = &cols[t->sel[i]];
 		int fl = 0;
@@ -587,12 +603,12 @@ int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t 
 			fl |= SCOLS_FL_WRAP;
 		if (!scols_table_new_column(t->tb, c->name, c->whint, fl)) {
 			err_errno("table", "cannot add column", ENOMEM);
-			ret = EXIT_FAIL;
+			ret = -ENOMEM;
 			goto cleanup;
 		}
 	}
 	*tbp = t;
-	return EXIT_OK;
+	return 0;
 cleanup:
 	out_table_free(t);
 	*tbp = NULL;
@@ -611,18 +627,18 @@ bool out_table_wants(const struct out_table *t, size_t id)
 
 void out_table_line(struct out_table *t)
 {
+	if (t->err)
+		return;
 	t->ln = scols_table_new_line(t->tb, NULL);
-	if (!t->ln) {
-		err_errno("table", "cannot add line", ENOMEM);
-		exit(EXIT_FAIL);
-	}
+	if (!t->ln)
+		table_failed(t, "cannot add line");
 }
 
 void out_table_set(struct out_table *t, size_t id, const char *text)
 {
 	size_t i;
 
-	if (!text || !out_table_wants(t, id))
+	if (!text || !t->ln || !out_table_wants(t, id))
 		return;
 	/*
 	 * libsmartcols escapes: controls and "\\x" as \\xHH in every mode, and
@@ -638,13 +654,13 @@ void out_table_setf(struct out_table *t, size_t id, const char *fmt, ...)
 	va_list ap;
 	char *s;
 
-	if (!out_table_wants(t, id))
+	if (!t->ln || !out_table_wants(t, id))
 		return;
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0) {
 		va_end(ap);
-		err_errno("table", "cannot format", ENOMEM);
-		exit(EXIT_FAIL);
+		table_failed(t, "cannot format");
+		return;
 	}
 	va_end(ap);
 	out_table_set(t, id, s);
@@ -660,7 +676,7 @@ void out_table_set_size(struct out_table *t, size_t id, uint64_t bytes)
 
 int out_table_print(struct out_table *t)
 {
-	return scols_print(t->tb);
+	return t->err ? t->err : scols_print(t->tb);
 }
 
 void out_table_free(struct out_table *t)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Output layer: the column model, tables (libsmartcols), JSON (json-c) and
- * the output options every listing command shares.
+ * the output options every listing command shares.  Failures are said on
+ * stderr and returned as -errno; the command turns them into its status.
  *
  * A command declares its columns once, as lsfd does:
  *
@@ -15,7 +16,7 @@
  *
  *	if (oopts.list_columns)
  *		return out_list_columns(cols, ARRAY_SIZE(cols));
- *	ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));  // checks -o: EXIT_USAGE
+ *	ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));  // checks -o: -EINVAL
  *	...
  *	out_table_line(tb);
  *	out_table_set(tb, COL_PID, "42");	// ignored when PID is not shown
@@ -87,25 +88,27 @@ extern const struct argp output_json_argp;
 
 struct out_table;
 
-/* Print the columns (name, type, default, help) as table, raw or JSON. */
+/* Print the columns (name, type, default, help) as table, raw or JSON:
+ * 0 or -errno. */
 int out_list_columns(const struct out_column *cols, size_t nr);
 
 /*
- * Parse -o against cols and create the table.  On a bad column list, or -o
- * with -J, prints one error line plus a hint and returns EXIT_USAGE (nothing
- * on stdout); otherwise returns EXIT_OK.
+ * Parse -o against cols and create the table.  On a bad column list prints
+ * one error line plus a hint and returns -EINVAL (nothing on stdout); 0, or
+ * -ENOMEM.
  */
 int out_table_new(struct out_table **tb, const struct out_column *cols, size_t nr);
 /* Whether column id (index in cols) is shown: skip costly formatting. */
 bool out_table_wants(const struct out_table *tb, size_t id);
-/* Start a row; the following sets fill it. */
+/* Start a row; the following sets fill it.  Out of memory, the table
+ * takes no more rows and out_table_print() fails. */
 void out_table_line(struct out_table *tb);
 void out_table_set(struct out_table *tb, size_t id, const char *text);
 void out_table_setf(struct out_table *tb, size_t id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Size cell: human or, with -b, bytes; 0 (unknown) prints "-". */
 void out_table_set_size(struct out_table *tb, size_t id, uint64_t bytes);
-int out_table_print(struct out_table *tb);	/* EXIT_OK or EXIT_FAIL */
+int out_table_print(struct out_table *tb);	/* 0 or -errno */
 void out_table_free(struct out_table *tb);
 
 /* "4M" or, with -b, "4194304"; buf must hold 24 bytes. */
@@ -135,7 +138,9 @@ static inline struct json_object *out_json_array(size_t n)
 
 struct json_object *out_json_str(const char *s);
 struct json_object *out_json_u64(uint64_t v);
-/* Print root pretty on stdout with a newline and release it. */
+/* Flush stdout: 0, or -errno after saying the write failed. */
+int out_flush(void);
+/* Print root pretty on stdout with a newline and release it: 0 or -errno. */
 int out_json_print(struct json_object *root);
 
 /*
@@ -144,7 +149,7 @@ int out_json_print(struct json_object *root);
  * json-c has no streaming writer, so the envelope (braces, the literal
  * keys, commas) is printed here and every value by json-c, indented to
  * its depth; the text is the same as out_json_print() of the whole tree.
- * item and rest are consumed; end returns EXIT_OK or EXIT_FAIL.
+ * item and rest are consumed; end returns 0 or -errno.
  */
 struct out_json_stream {
 	size_t items;
