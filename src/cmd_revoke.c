@@ -623,24 +623,16 @@ static struct json_object *json_outcome(const struct outcome *o)
 			const struct tracer_confirm *tc = &o->confirms[i];
 
 			c = json_object_new_object();
-			out_json_add(c, "device", out_json_str(tc->device));
-			out_json_add(c, "callback", out_json_str(tc->callback));
-			out_json_add(c, "dynamic", json_object_new_boolean(tc->dynamic));
-			out_json_add(c, "notified", tc->notified < 0 ? NULL :
-					       json_object_new_boolean(tc->notified));
-			out_json_add(c, "unmapped", json_object_new_boolean(tc->unmapped));
-			out_json_add(c, "unmap", out_json_str(tc->unmap));
-			out_json_add(c, "latency_ms", tc->latency_ns < 0 ? NULL :
-					       json_object_new_double(tc->latency_ns / 1e6));
+			out_json_confirm(c, tc);
 			json_object_array_add(arr, c);
 		}
 		out_json_add(root, "invalidated",
 				       json_object_new_boolean(o->invalidated));
 		out_json_add(root, "confirmations", arr);
 		out_json_add(root, "verify_ms", o->verify_ms >= 0 ?
-				       json_object_new_double(o->verify_ms) : NULL);
+			     out_json_ms(o->verify_ms) : NULL);
 		out_json_add(root, "tracer_load_ms", o->load_ms >= 0 ?
-				       json_object_new_double(o->load_ms) : NULL);
+			     out_json_ms(o->load_ms) : NULL);
 	} else {
 		out_json_add(root, "invalidated", NULL);
 		out_json_add(root, "confirmations", NULL);

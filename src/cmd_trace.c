@@ -125,7 +125,7 @@ struct trace_state {
 	long printed;
 };
 
-static const char *const kind_names[] = {
+static const char *const kind_names[TRACE_KIND_MAX + 1] = {
 	[TRACE_EXPORT] = "export",
 	[TRACE_RELEASE] = "release",
 	[TRACE_MMAP] = "mmap",
@@ -145,57 +145,34 @@ static bool has_attachment(uint32_t kind)
 	       kind == TRACE_UNMAP || kind == TRACE_CALLBACK;
 }
 
-static struct json_object *json_time(double t)
+static bool has_name(uint32_t kind)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.6f", t);
-	return json_object_new_double_s(t, buf);
+	return kind == TRACE_EXPORT || kind == TRACE_RELEASE || kind == TRACE_MMAP;
 }
 
-/* Milliseconds (or seconds) to three decimals, not json-c's 17 digits. */
-static struct json_object *json_ms(double v)
+static void event_json(const struct trace_event *e, double t, const char *cbsym)
 {
-	char buf[32];
+	struct json_object *o = json_object_new_object();
 
-	snprintf(buf, sizeof(buf), "%.3f", v);
-	return json_object_new_double_s(v, buf);
-}
-
-static void json_line(struct json_object *o)
-{
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
-	fputc('\n', stdout);
-	json_object_put(o);
-}
-
-/*
- * Events are the hot path (tens of thousands a second): written by hand,
- * with json-c only for strings that are not plain printable ASCII (names
- * are user-set bytes; JSON must stay valid UTF-8).
- */
-static void jstr(const char *key, const char *s)
-{
-	const unsigned char *p;
-	struct json_object *o;
-
-	printf(",\"%s\":", key);
-	if (!s) {
-		fputs("null", stdout);
-		return;
+	out_json_add(o, "event", json_object_new_string(kind_names[e->kind]));
+	out_json_add(o, "time", out_json_seconds(t));
+	out_json_add(o, "inode", out_json_u64(e->inode));
+	out_json_add(o, "pid", out_json_u64(e->pid));
+	out_json_add(o, "tid", out_json_u64(e->tid));
+	out_json_add(o, "comm", out_json_str(e->comm));
+	if (e->kind != TRACE_CALLBACK)
+		out_json_add(o, "size", out_json_u64(e->size));
+	out_json_add(o, "exporter", out_json_str(e->exporter));
+	if (has_name(e->kind))
+		out_json_add(o, "name", out_json_str(e->name[0] ? e->name : NULL));
+	if (e->kind == TRACE_MMAP)
+		out_json_add(o, "offset", out_json_u64(e->arg));
+	if (has_attachment(e->kind)) {
+		out_json_add(o, "device", out_json_str(e->device));
+		out_json_add(o, "dynamic", json_object_new_boolean(e->dynamic));
+		out_json_add(o, "callback", out_json_str(cbsym));
 	}
-	for (p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
-			break;
-	if (!*p) {
-		printf("\"%s\"", s);
-		return;
-	}
-	o = out_json_str(s);
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
-	json_object_put(o);
+	out_json_line(o);
 }
 
 static void print_time(double t)
@@ -236,22 +213,7 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	st->printed++;
 
 	if (oopts.json) {
-		printf("{\"event\":\"%s\",\"time\":%.6f,\"inode\":%llu,\"pid\":%u,\"tid\":%u",
-		       kind_names[e->kind], t, (unsigned long long)e->inode, e->pid, e->tid);
-		jstr("comm", e->comm);
-		if (e->kind != TRACE_CALLBACK)
-			printf(",\"size\":%llu", (unsigned long long)e->size);
-		jstr("exporter", e->exporter);
-		if (e->kind == TRACE_EXPORT || e->kind == TRACE_RELEASE || e->kind == TRACE_MMAP)
-			jstr("name", e->name[0] ? e->name : NULL);
-		if (e->kind == TRACE_MMAP)
-			printf(",\"offset\":%llu", (unsigned long long)e->arg);
-		if (has_attachment(e->kind)) {
-			jstr("device", e->device);
-			printf(",\"dynamic\":%s", e->dynamic ? "true" : "false");
-			jstr("callback", cbsym);
-		}
-		fputs("}\n", stdout);
+		event_json(e, t, cbsym);
 		return 1;
 	}
 
@@ -264,7 +226,7 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	if (e->kind == TRACE_MMAP)
 		printf(" offset=%llu", (unsigned long long)e->arg);
 	print_kv("exporter", e->exporter);
-	if (e->kind == TRACE_EXPORT || e->kind == TRACE_RELEASE || e->kind == TRACE_MMAP)
+	if (has_name(e->kind))
 		print_kv("name", e->name);
 	if (has_attachment(e->kind)) {
 		print_kv("device", e->device);
@@ -288,21 +250,13 @@ static void print_confirm(struct trace_state *st, const struct tracer_confirm *c
 		struct json_object *o = json_object_new_object();
 
 		out_json_add(o, "event", json_object_new_string("confirm"));
-		out_json_add(o, "time", json_time(now));
+		out_json_add(o, "time", out_json_seconds(now));
 		out_json_add(o, "inode", out_json_u64(c->inode));
 		out_json_add(o, "invalidate_time",
-			     json_time(tracer_walltime(st->t, c->invalidate_ns)));
-		out_json_add(o, "device", out_json_str(c->device));
-		out_json_add(o, "dynamic", json_object_new_boolean(c->dynamic));
-		out_json_add(o, "callback", out_json_str(c->callback));
+			     out_json_seconds(tracer_walltime(st->t, c->invalidate_ns)));
 		out_json_add(o, "notifiable", json_object_new_boolean(c->notifiable));
-		out_json_add(o, "notified", c->notified < 0 ? NULL :
-				       json_object_new_boolean(c->notified));
-		out_json_add(o, "unmapped", json_object_new_boolean(c->unmapped));
-		out_json_add(o, "unmap", c->unmap ? json_object_new_string(c->unmap) : NULL);
-		out_json_add(o, "latency_ms", c->latency_ns < 0 ? NULL :
-				       json_ms(c->latency_ns / 1e6));
-		json_line(o);
+		out_json_confirm(o, c);
+		out_json_line(o);
 		return;
 	}
 	print_time(now);
@@ -354,16 +308,16 @@ static void print_start(struct tracer *t, const struct trace_args *a)
 		struct json_object *o = json_object_new_object();
 
 		out_json_add(o, "event", json_object_new_string("start"));
-		out_json_add(o, "time", json_time(wall_ns() / 1e9));
+		out_json_add(o, "time", out_json_seconds(wall_ns() / 1e9));
 		out_json_add(o, "inode", a->inode ? out_json_u64(a->inode) : NULL);
 		out_json_add(o, "mode", json_object_new_string(ti->mode));
 		out_json_add(o, "fallback", out_json_str(ti->fallback));
 		json_strings(o, "probes", ti->probes, ti->nr_probes);
 		json_strings(o, "callbacks", ti->callbacks, ti->nr_callbacks);
 		json_strings(o, "missing", ti->missing, ti->nr_missing);
-		out_json_add(o, "load_ms", json_ms(ti->load_ms));
-		out_json_add(o, "timeout", json_ms(a->timeout));
-		json_line(o);
+		out_json_add(o, "load_ms", out_json_ms(ti->load_ms));
+		out_json_add(o, "timeout", out_json_seconds(a->timeout));
+		out_json_line(o);
 	} else {
 		fprintf(stderr, "Tracing dma-bufs with %s (%zu functions, %zu importer callbacks",
 			ti->mode, ti->nr_probes, ti->nr_callbacks);
@@ -390,13 +344,13 @@ static void print_summary(struct trace_state *st)
 		struct json_object *o = json_object_new_object();
 
 		out_json_add(o, "event", json_object_new_string("summary"));
-		out_json_add(o, "time", json_time(wall_ns() / 1e9));
+		out_json_add(o, "time", out_json_seconds(wall_ns() / 1e9));
 		out_json_add(o, "events", out_json_u64(ts.seen));
 		out_json_add(o, "printed", out_json_u64(st->printed));
 		out_json_add(o, "lost", out_json_u64(ts.lost));
 		out_json_add(o, "missed", out_json_u64(ts.missed));
 		out_json_add(o, "truncated", out_json_u64(ts.truncated));
-		json_line(o);
+		out_json_line(o);
 		return;
 	}
 	fprintf(stderr, "%llu events seen, %ld printed, %llu lost, %llu missed",

@@ -14,6 +14,7 @@
 #include <libsmartcols/libsmartcols.h>
 
 #include "output.h"
+#include "tracer.h"
 #include "util.h"
 
 struct out_opts oopts;
@@ -194,6 +195,25 @@ struct json_object *out_json_u64(uint64_t v)
 #endif
 }
 
+/* A double with this many decimals: json-c's own text has 17 digits. */
+static struct json_object *json_fixed(double v, int decimals)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+struct json_object *out_json_seconds(double s)
+{
+	return json_fixed(s, 6);
+}
+
+struct json_object *out_json_ms(double ms)
+{
+	return json_fixed(ms, 3);
+}
+
 int out_flush(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
@@ -214,6 +234,14 @@ int out_json_print(struct json_object *root)
 	fputc('\n', stdout);
 	json_object_put(root);
 	return out_flush();
+}
+
+void out_json_line(struct json_object *o)
+{
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	fputc('\n', stdout);
+	json_object_put(o);
 }
 
 /*
@@ -359,6 +387,17 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 		json_object_array_add(arr, json_holder(&buf->holders[i], detail));
 	out_json_add(obj, "processes", arr);
 	return obj;
+}
+
+void out_json_confirm(struct json_object *o, const struct tracer_confirm *c)
+{
+	out_json_add(o, "device", out_json_str(c->device));
+	out_json_add(o, "callback", out_json_str(c->callback));
+	out_json_add(o, "dynamic", json_object_new_boolean(c->dynamic));
+	out_json_add(o, "notified", c->notified < 0 ? NULL : json_object_new_boolean(c->notified));
+	out_json_add(o, "unmapped", json_object_new_boolean(c->unmapped));
+	out_json_add(o, "unmap", out_json_str(c->unmap));
+	out_json_add(o, "latency_ms", c->latency_ns < 0 ? NULL : out_json_ms(c->latency_ns / 1e6));
 }
 
 void out_json_meta(struct json_object *root, const struct dmabuf_set *set)

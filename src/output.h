@@ -138,10 +138,18 @@ static inline struct json_object *out_json_array(size_t n)
 
 struct json_object *out_json_str(const char *s);
 struct json_object *out_json_u64(uint64_t v);
+/*
+ * Times, every one to the microsecond: seconds (since the epoch, or a
+ * duration) with six decimals, milliseconds (keys ending in _ms) with three.
+ */
+struct json_object *out_json_seconds(double s);
+struct json_object *out_json_ms(double ms);
 /* Flush stdout: 0, or -errno after saying the write failed. */
 int out_flush(void);
 /* Print root pretty on stdout with a newline and release it: 0 or -errno. */
 int out_json_print(struct json_object *root);
+/* Print o on one line (JSON Lines) and release it; stdout is not flushed. */
+void out_json_line(struct json_object *o);
 
 /*
  * A document whose first member is a long array ({"dmabufs": [...], ...}),
@@ -163,6 +171,11 @@ int out_json_stream_end(struct out_json_stream *js, struct json_object *rest);
  * detail, show -J's object (flags, mode, revoked, fences, processes[].maps).
  */
 struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail);
+/* An importer's confirmation after an invalidate: device, callback,
+ * dynamic, notified, unmapped, unmap and latency_ms added to o (trace's
+ * "confirm" events, revoke's "confirmations"). */
+struct tracer_confirm;
+void out_json_confirm(struct json_object *o, const struct tracer_confirm *c);
 /* Add "sources" (sources used) and "warnings" (the model's) to root. */
 void out_json_meta(struct json_object *root, const struct dmabuf_set *set);
 /* Whether any process source ran, so "held by no process" means something. */

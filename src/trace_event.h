@@ -23,6 +23,7 @@ enum trace_kind {
 	TRACE_INV_ATTACH,	/* one attachment of the buffer being invalidated */
 	TRACE_INV_DONE,		/* the invalidate returned: every callback ran */
 	TRACE_CALLBACK,		/* an importer's notify callback was entered */
+	TRACE_KIND_MAX = TRACE_CALLBACK,
 };
 
 struct trace_event {

@@ -71,17 +71,25 @@ static int deliver(struct tracer *t, const struct trace_event *e)
 
 static int on_record(void *ctx, void *data, size_t size)
 {
-	const struct trace_event *e = data;
 	struct tracer *t = ctx;
+	struct trace_event e;
 	bool shown = false;
 
-	if (size < sizeof(*e))
+	if (size < sizeof(e))
 		return 0;
 	t->seen++;
+	/* A copy with its strings ended: readers need not trust the record. */
+	memcpy(&e, data, sizeof(e));
+	e.comm[sizeof(e.comm) - 1] = '\0';
+	e.exporter[sizeof(e.exporter) - 1] = '\0';
+	e.name[sizeof(e.name) - 1] = '\0';
+	e.device[sizeof(e.device) - 1] = '\0';
+	if (e.kind < TRACE_EXPORT || e.kind > TRACE_KIND_MAX)
+		return 0;
 	/* INV_ATTACH and INV_DONE only feed the confirmations. */
-	if (e->kind != TRACE_INV_ATTACH && e->kind != TRACE_INV_DONE)
-		shown = deliver(t, e) != 0;
-	confirm_record(t->cs, e, shown);
+	if (e.kind != TRACE_INV_ATTACH && e.kind != TRACE_INV_DONE)
+		shown = deliver(t, &e) != 0;
+	confirm_record(t->cs, &e, shown);
 	return 0;
 }
 

@@ -255,19 +255,32 @@ json_vs_schema() {
 	assert_equal "$(json_vs_schema "$s" "$output" missing)" '{"undocumented":[],"missing":[],"badtype":[]}'
 }
 
-# Keys a command's source gives its JSON objects: through json-c
-# (out_json_add, json_strings) or written by hand (jstr("key"),
-# "\"key\":" in a format string).
+# Keys the sources give JSON objects, all through json-c (out_json_add,
+# json_strings).  FILE:FUNCTION reads only that function of FILE (such as
+# output.c:out_json_confirm, the confirmation both trace and revoke print).
 source_keys() {
-	grep -oE '(out_json_add|json_strings)\([a-z_]+, "[a-z_]+"|jstr\("[a-z_]+"|\\"[a-z_]+\\":' \
-		"$SRCDIR/src/$1" | sed -E 's/\\"/"/g; s/.*"([a-z_]+)":?$/\1/' | sort -u
+	local f
+	for f; do
+		if [[ $f == *:* ]]; then
+			sed -n "/^[a-z].*[ *]${f#*:}(/,/^}/p" "$SRCDIR/src/${f%%:*}"
+		else
+			cat "$SRCDIR/src/$f"
+		fi
+	done | grep -oE '(out_json_add|json_strings)\([a-z_]+, "[a-z_]+"' |
+		sed -E 's/.*"([a-z_]+)"$/\1/' | sort -u
+}
+
+@test "JSON is written by json-c only: no command prints a key by hand" {
+	run grep -nE '(printf|puts)\(.*\\"[a-z_]+\\":' "$SRCDIR"/src/*.c
+	assert_failure
+	assert_output ''
 }
 
 @test "JSON OUTPUT: revoke -J keys are the program's (source and a real run)" {
 	local s
 	s=$(man_json "revoke -J" | schema)
 	assert_equal "$(jq -r '[paths | .[-1] | strings] | unique | .[]' <<<"$s")" \
-		"$(source_keys cmd_revoke.c)"
+		"$(source_keys cmd_revoke.c output.c:out_json_confirm)"
 	# Without a terminal and without --yes, revoke refuses before it scans:
 	# the JSON object and the status are still printed.
 	run -12 --separate-stderr "$DMABUFCTL" revoke -J 4242 </dev/null
@@ -281,7 +294,7 @@ source_keys() {
 	local doc events
 	doc=$(man_json "trace -J")
 	assert_equal "$(grep -oE '"[a-z_]+":' <<<"$doc" | tr -d '":' | sort -u)" \
-		"$(source_keys cmd_trace.c)"
+		"$(source_keys cmd_trace.c output.c:out_json_confirm)"
 	# Events: kind_names[] and the literal ones (start, confirm, summary).
 	events=$( (sed -nE 's/^\s*\[TRACE_[A-Z_]+\] = "([a-z-]+)",.*/\1/p' "$SRCDIR/src/cmd_trace.c"
 		grep -oE '"event", json_object_new_string\("[a-z-]+"\)' "$SRCDIR/src/cmd_trace.c" |
