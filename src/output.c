@@ -247,6 +247,9 @@ void out_json_line(struct json_object *o)
 /*
  * json-c's pretty text of val, every line but the first indented by indent
  * spaces, in one write: per-line stdio calls cost more than json-c itself.
+ * json-c prints a value from depth 0 only (depth exists inside its
+ * serializers, not in its API); it escapes newlines in strings, so every
+ * raw newline is its own and shifting them gives its text at that depth.
  */
 static void print_indented(struct json_object *val, int indent)
 {
@@ -289,11 +292,12 @@ void out_json_stream_item(struct out_json_stream *js, struct json_object *item)
 int out_json_stream_end(struct out_json_stream *js, struct json_object *rest)
 {
 	fputs("\n  ]", stdout);
-	json_object_object_foreach(rest, key, val) {
-		printf(",\n  \"%s\": ", key);
-		print_indented(val, 2);
-	}
-	fputs("\n}\n", stdout);
+	/* rest's members are at the depth they have in the whole document:
+	 * its own text, opening brace left out, follows the array. */
+	if (json_object_object_length(rest))
+		printf(",%s\n", json_object_to_json_string_ext(rest, JSON_FLAGS) + 1);
+	else
+		fputs("\n}\n", stdout);
 	json_object_put(rest);
 	return out_flush();
 }

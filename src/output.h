@@ -153,11 +153,13 @@ void out_json_line(struct json_object *o);
 
 /*
  * A document whose first member is a long array ({"dmabufs": [...], ...}),
- * printed as it is built so that memory holds one item's tree at a time:
- * json-c has no streaming writer, so the envelope (braces, the literal
- * keys, commas) is printed here and every value by json-c, indented to
- * its depth; the text is the same as out_json_print() of the whole tree.
- * item and rest are consumed; end returns 0 or -errno.
+ * printed as it is built so that memory holds one item's tree at a time.
+ * json-c has no streaming writer: each item is json-c's text shifted to
+ * its depth, the members after the array json-c's text of rest; only the
+ * opening, the commas between items and the closing bracket are written
+ * here.  The text is out_json_print() of the whole tree, byte for byte
+ * (tests/host/cli.bats checks it).  item and rest are consumed; end
+ * returns 0 or -errno.
  */
 struct out_json_stream {
 	size_t items;

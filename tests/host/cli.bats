@@ -172,6 +172,18 @@ stderr_is_diagnostics() {
 	assert_equal "$(jq -c '[.dmabufs[].refcount]' <<<"$output")" '[3,1]'
 }
 
+@test "list -J streams what json-c prints of the whole document, byte for byte" {
+	local args
+	# Item by item (out_json_stream_*): each must sit at its depth, with
+	# the commas and brackets json-c would print, empty list included.
+	for args in "$BASIC" "$NAMES --source procfs" "$FIXTURES/7.2" "$BASIC -e none"; do
+		read -ra args <<<"$args"
+		run -0 --separate-stderr "$DMABUFCTL" list --sysroot "${args[@]}" -J
+		assert_equal "$("$TESTS_HELPERS/json-reprint" <<<"$output")" "$output"
+	done
+	assert_equal "$(jq -c .dmabufs <<<"$output")" '[]'
+}
+
 @test "--source that cannot run: reason on stderr, nothing on stdout" {
 	run -3 --separate-stderr "$DMABUFCTL" list --sysroot "$NAMES" --source debugfs
 	assert_output ''

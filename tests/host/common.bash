@@ -5,6 +5,7 @@ bats_load_library bats-assert
 
 : "${DMABUFCTL:=$BATS_TEST_DIRNAME/../../src/dmabufctl}"
 : "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
+: "${TESTS_HELPERS:=$BATS_TEST_DIRNAME/../helpers}"
 FIXTURES=$SRCDIR/tests/fixtures
 # yes or no: whether this build has BPF (configure --disable-bpf).
 : "${DMABUFCTL_BPF:=yes}"
