@@ -100,53 +100,18 @@ static const struct argp list_argp = {
 	cli_table_children, NULL, NULL
 };
 
-/* "a,b,c" built with open_memstream(); the caller frees it. */
-static char *join_holders(const struct dmabuf *buf)
-{
-	size_t i, len;
-	char *s = NULL;
-	FILE *f = open_memstream(&s, &len);
-
-	if (!f)
-		return xstrdup("");
-	for (i = 0; i < buf->nr_holders; i++)
-		fprintf(f, "%s%s[%d]", i ? "," : "",
-			buf->holders[i].comm ? buf->holders[i].comm : "?", (int)buf->holders[i].pid);
-	fclose(f);
-	return s;
-}
-
+/* The ATTACHED column: devices, or "-" when no source knows them. */
 static char *join_attachments(const struct dmabuf *buf)
 {
-	size_t i, len;
-	char *s = NULL;
-	FILE *f;
+	struct out_join j;
+	size_t i;
 
 	if (!buf->attachments_known)
 		return xstrdup("-");
-	f = open_memstream(&s, &len);
-	if (!f)
-		return xstrdup("");
+	out_join_begin(&j, ",");
 	for (i = 0; i < buf->nr_attachments; i++)
-		fprintf(f, "%s%s", i ? "," : "", buf->attachments[i].device);
-	fclose(f);
-	return s;
-}
-
-static char *join_sources(const struct dmabuf *buf)
-{
-	size_t len;
-	char *s = NULL;
-	FILE *f = open_memstream(&s, &len);
-	int src, n = 0;
-
-	if (!f)
-		return xstrdup("");
-	for (src = 0; src < DMABUF_SRC_NR; src++)
-		if (buf->sources & (1u << src))
-			fprintf(f, "%s%s", n++ ? "," : "", dmabuf_source_name(src));
-	fclose(f);
-	return s;
+		out_join_add(&j, "%s", buf->attachments[i].device);
+	return out_join_end(&j);
 }
 
 static void add_row(struct out_table *tb, const struct dmabuf *buf)
@@ -173,7 +138,7 @@ static void add_row(struct out_table *tb, const struct dmabuf *buf)
 		free(s);
 	}
 	if (out_table_wants(tb, COL_PROCESSES)) {
-		s = join_holders(buf);
+		s = out_holders(buf, OUT_HOLDERS_ALL, ",", false);
 		out_table_set(tb, COL_PROCESSES, s);
 		free(s);
 	}
@@ -194,7 +159,7 @@ static void add_row(struct out_table *tb, const struct dmabuf *buf)
 	out_table_setf(tb, COL_NPROCS, "%zu", buf->nr_holders);
 	out_table_set(tb, COL_REVOKED, buf->revoked < 0 ? "-" : buf->revoked ? "yes" : "no");
 	if (out_table_wants(tb, COL_SOURCES)) {
-		s = join_sources(buf);
+		s = out_sources(buf);
 		out_table_set(tb, COL_SOURCES, s);
 		free(s);
 	}

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "dmabuf.h"
 #include "output.h"
 #include "revoke.h"
@@ -164,14 +165,6 @@ struct outcome {
 	int status;
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Whether we may read pid's fdinfo: if so, the scan saw that fd. */
 static bool fd_visible(pid_t pid, int fd)
 {
@@ -187,10 +180,10 @@ static bool fd_visible(pid_t pid, int fd)
 /* "comm[pid]" for messages: a comm is the process's to choose. */
 static const char *who(struct outcome *o)
 {
-	char *esc = out_escape(o->comm);
+	char *name = out_holder_name(o->comm, o->pid);
 
-	snprintf(o->who, sizeof(o->who), "%s[%d]", esc, (int)o->pid);
-	free(esc);
+	snprintf(o->who, sizeof(o->who), "%s", name);
+	free(name);
 	return o->who;
 }
 
@@ -216,27 +209,6 @@ static const char *holder_comm(const struct dmabuf *buf, pid_t pid, char *out, s
 	return out;
 }
 
-/* "a[1], b[2]" for holders with fds (fds) or with mappings only (!fds). */
-static char *holders_str(const struct dmabuf *buf, bool fds)
-{
-	char *s = xstrdup(""), *t;
-	size_t i;
-
-	for (i = 0; i < buf->nr_holders; i++) {
-		const struct dmabuf_holder *h = &buf->holders[i];
-
-		if (fds != (h->nr_fds > 0))
-			continue;
-		char *esc = out_escape(h->comm ? h->comm : "?");
-
-		t = xasprintf("%s%s%s[%d]", s, *s ? ", " : "", esc, (int)h->pid);
-		free(esc);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 /* An attachment that can be revoked has a notify callback (7.1+:
  * dma_buf_attach_revocable()); the others are what makes EBUSY. */
 static bool revocable(const struct dmabuf_attachment *at)
@@ -247,22 +219,21 @@ static bool revocable(const struct dmabuf_attachment *at)
 /* The attached devices that block a revoke, else all of them. */
 static char *blockers_str(const struct dmabuf *buf)
 {
-	char *s = xstrdup(""), *t;
+	struct out_join j;
 	size_t i;
 	int pass;
 
-	for (pass = 0; pass < 2 && !*s; pass++) {
+	out_join_begin(&j, ", ");
+	for (pass = 0; pass < 2 && !j.len; pass++) {
 		for (i = 0; i < buf->nr_attachments; i++) {
 			const struct dmabuf_attachment *at = &buf->attachments[i];
 
 			if (!pass && revocable(at))
 				continue;
-			t = xasprintf("%s%s%s", s, *s ? ", " : "", at->device);
-			free(s);
-			s = t;
+			out_join_add(&j, "%s", at->device);
 		}
 	}
-	return s;
+	return out_join_end(&j);
 }
 
 /* Sizes in messages: exact with -b, human otherwise, also under -J (the JSON
@@ -430,7 +401,7 @@ static bool try_next(int why)
 /* No fd to duplicate: say who holds it instead. */
 static void no_fd(struct outcome *o, const struct dmabuf_set *set)
 {
-	char *maps = holders_str(o->buf, false);
+	char *maps = out_holders(o->buf, OUT_HOLDERS_MAPS_ONLY, ", ", true);
 
 	if (*maps)
 		fail(o, EXIT_NOFD, 0, "revoke",
@@ -533,7 +504,7 @@ static bool confirm(const struct outcome *o)
 	size_t cap = 0;
 	bool yes = false;
 
-	holders = holders_str(o->buf, true);
+	holders = out_holders(o->buf, OUT_HOLDERS_FDS, ", ", true);
 	fprintf(stderr, "Revoke dma-buf %llu (%s, %s, held by %s)? [y/N] ",
 		(unsigned long long)o->args->inode, msg_size(o->buf->size, size, sizeof(size)),
 		o->buf->exporter ? o->buf->exporter : "exporter unknown", holders);
@@ -676,7 +647,8 @@ static void print_confirms(const struct outcome *o)
 /* After the ioctl: wait for the importers; EXIT_OK or EXIT_UNCONFIRMED. */
 static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 {
-	char object[48], *bad = NULL, *s;
+	char object[48], *bad;
+	struct out_join j;
 	double last = 0;
 	size_t i;
 	int ret;
@@ -684,10 +656,11 @@ static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 	snprintf(object, sizeof(object), "dma-buf %llu", (unsigned long long)o->args->inode);
 	ret = revoke_verify_wait(t, o->args->inode, o->args->timeout, &o->confirms,
 				 &o->nr_confirms);
+	out_join_begin(&j, ", ");
 	if (ret == -ETIMEDOUT)
-		bad = xasprintf("no invalidate of it seen within %gs", o->args->timeout);
+		out_join_add(&j, "no invalidate of it seen within %gs", o->args->timeout);
 	else if (ret)
-		bad = xstrdup(strerror(-ret));
+		out_join_add(&j, "%s", strerror(-ret));
 	else
 		o->invalidated = true;
 
@@ -696,20 +669,18 @@ static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 
 		if (tc->final_ns / 1e6 > last)
 			last = tc->final_ns / 1e6;
-		if (confirmed(tc))
-			continue;
-		s = xasprintf("%s%s%s (%s)", bad ? bad : "", bad ? ", " : "",
-			      tc->device ? tc->device : "?",
-			      tc->notified != 1 ? "callback not seen" : "no unmap seen");
-		free(bad);
-		bad = s;
+		if (!confirmed(tc))
+			out_join_add(&j, "%s (%s)", tc->device ? tc->device : "?",
+				     tc->notified != 1 ? "callback not seen" : "no unmap seen");
 	}
-	if (bad) {
+	bad = out_join_end(&j);
+	if (*bad) {
 		err_msg(object, "verify: revoked, importers unconfirmed", bad);
 		free(bad);
 		return EXIT_UNCONFIRMED;
 	}
-	o->verify_ms = (o->nr_confirms ? last : now_ms()) - t0;
+	free(bad);
+	o->verify_ms = (o->nr_confirms ? last : mono_ns() / 1e6) - t0;
 	return EXIT_OK;
 }
 
@@ -775,14 +746,14 @@ static int revoke_run(struct outcome *o, double t0)
 	o->err = 0;
 
 	if (!a->yes) {
-		double asked = now_ms();
+		double asked = mono_ns() / 1e6;
 
 		if (!confirm(o)) {
 			o->result = "aborted";
 			fail(o, EXIT_ABORTED, 0, "revoke", "not confirmed; nothing changed");
 			goto cleanup;
 		}
-		t0 += now_ms() - asked;		/* verify_ms leaves out the human */
+		t0 += mono_ns() / 1e6 - asked;		/* verify_ms leaves out the human */
 	}
 
 	if (a->verify) {
@@ -835,7 +806,7 @@ int cmd_revoke(int argc, char **argv)
 {
 	struct revoke_args a = { .fd = -1, .timeout = VERIFY_TIMEOUT_DEFAULT };
 	struct outcome o = { .args = &a, .verify_ms = -1, .load_ms = -1 };
-	double t0 = now_ms();
+	double t0 = mono_ns() / 1e6;
 	int status;
 
 	/* argp's own messages and --help then name the command. */

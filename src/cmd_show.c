@@ -123,9 +123,9 @@ static void print_holders(const struct dmabuf *buf)
 	field("processes", "%zu", buf->nr_holders);
 	for (i = 0; i < buf->nr_holders; i++) {
 		const struct dmabuf_holder *h = &buf->holders[i];
-		char *comm = out_escape(h->comm ? h->comm : "?");
+		char *name = out_holder_name(h->comm, h->pid);
 
-		printf("  %s[%d]  fds ", comm, (int)h->pid);
+		printf("  %s  fds ", name);
 		for (j = 0; j < h->nr_fds; j++)
 			printf("%s%d", j ? "," : "", h->fds[j]);
 		if (!h->nr_fds)
@@ -136,14 +136,14 @@ static void print_holders(const struct dmabuf *buf)
 			       (unsigned long long)h->maps[j].start,
 			       (unsigned long long)h->maps[j].end, h->maps[j].perms,
 			       (unsigned long long)h->maps[j].pgoff);
-		free(comm);
+		free(name);
 	}
 }
 
 static void print_human(const struct dmabuf *buf)
 {
 	char size[24];
-	int src, n = 0;
+	char *sources = out_sources(buf);
 
 	field("inode", "%llu", (unsigned long long)buf->inode);
 	if (!buf->size)
@@ -168,11 +168,8 @@ static void print_human(const struct dmabuf *buf)
 	else
 		field("mode", "unknown");
 	field("revoked", "%s", buf->revoked < 0 ? "unknown" : buf->revoked ? "yes" : "no");
-	printf("%-10s ", "seen by");
-	for (src = 0; src < DMABUF_SRC_NR; src++)
-		if (buf->sources & (1u << src))
-			printf("%s%s", n++ ? "," : "", dmabuf_source_name(src));
-	putchar('\n');
+	field("seen by", "%s", sources);
+	free(sources);
 	print_attachments(buf);
 	print_fences(buf);
 	print_holders(buf);

@@ -113,6 +113,89 @@ char *out_escape(const char *s)
 	return out;
 }
 
+void out_join_begin(struct out_join *j, const char *sep)
+{
+	j->alloc = 64;
+	j->s = xmalloc(j->alloc);
+	j->s[0] = '\0';
+	j->len = 0;
+	j->sep = sep;
+}
+
+void out_join_add(struct out_join *j, const char *fmt, ...)
+{
+	size_t sep = j->len ? strlen(j->sep) : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (j->len + sep + (size_t)n + 1 > j->alloc) {
+		j->alloc = (j->len + sep + (size_t)n + 1) * 2;
+		j->s = xrealloc(j->s, j->alloc);
+	}
+	memcpy(j->s + j->len, j->sep, sep);
+	j->len += sep;
+	va_start(ap, fmt);
+	vsnprintf(j->s + j->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	j->len += (size_t)n;
+}
+
+char *out_join_end(struct out_join *j)
+{
+	return j->s;
+}
+
+char *out_holder_name(const char *comm, pid_t pid)
+{
+	char *esc = out_escape(comm ? comm : "?");
+	char *s = xasprintf("%s[%d]", esc, (int)pid);
+
+	free(esc);
+	return s;
+}
+
+char *out_holders(const struct dmabuf *buf, enum out_holders which, const char *sep,
+		  bool escape)
+{
+	struct out_join j;
+	size_t i;
+
+	out_join_begin(&j, sep);
+	for (i = 0; i < buf->nr_holders; i++) {
+		const struct dmabuf_holder *h = &buf->holders[i];
+		char *name;
+
+		if ((which == OUT_HOLDERS_FDS && !h->nr_fds) ||
+		    (which == OUT_HOLDERS_MAPS_ONLY && h->nr_fds))
+			continue;
+		if (!escape) {
+			out_join_add(&j, "%s[%d]", h->comm ? h->comm : "?", (int)h->pid);
+			continue;
+		}
+		name = out_holder_name(h->comm, h->pid);
+		out_join_add(&j, "%s", name);
+		free(name);
+	}
+	return out_join_end(&j);
+}
+
+char *out_sources(const struct dmabuf *buf)
+{
+	struct out_join j;
+	int src;
+
+	out_join_begin(&j, ",");
+	for (src = 0; src < DMABUF_SRC_NR; src++)
+		if (buf->sources & (1u << src))
+			out_join_add(&j, "%s", dmabuf_source_name(src));
+	return out_join_end(&j);
+}
+
 const char *out_size(uint64_t bytes, char *buf, size_t len)
 {
 	if (oopts.bytes || oopts.json) {
@@ -556,17 +639,14 @@ int out_list_columns(const struct out_column *cols, size_t nr)
 
 static void hint_columns(const struct out_column *cols, size_t nr)
 {
-	size_t i, len = 1;
+	struct out_join j;
+	size_t i;
 	char *s;
 
+	out_join_begin(&j, ",");
 	for (i = 0; i < nr; i++)
-		len += strlen(cols[i].name) + 1;
-	s = xcalloc(1, len);
-	for (i = 0; i < nr; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, cols[i].name);
-	}
+		out_join_add(&j, "%s", cols[i].name);
+	s = out_join_end(&j);
 	err_hint("valid columns: %s (see --list-columns)", s);
 	free(s);
 }

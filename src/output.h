@@ -111,6 +111,35 @@ void out_table_set_size(struct out_table *tb, size_t id, uint64_t bytes);
 int out_table_print(struct out_table *tb);	/* 0 or -errno */
 void out_table_free(struct out_table *tb);
 
+/*
+ * A one-line list, "a,b,c": items added printf-style, separated by sep;
+ * out_join_end() returns the text ("" when empty; free it).
+ */
+struct out_join {
+	char *s;
+	size_t len, alloc;
+	const char *sep;
+};
+void out_join_begin(struct out_join *j, const char *sep);
+void out_join_add(struct out_join *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *out_join_end(struct out_join *j);
+
+/* A holder as messages and tables name it, "comm[pid]" ("?" for no comm);
+ * escaped as table cells are: free it. */
+char *out_holder_name(const char *comm, pid_t pid);
+/* Which holders out_holders() joins. */
+enum out_holders {
+	OUT_HOLDERS_ALL,
+	OUT_HOLDERS_FDS,	/* holding it by fd */
+	OUT_HOLDERS_MAPS_ONLY,	/* holding it by mappings only */
+};
+/* buf's holders as "comm[pid]" joined by sep; escape: for text that does
+ * not go through a table (libsmartcols escapes cells itself).  Free it. */
+char *out_holders(const struct dmabuf *buf, enum out_holders which, const char *sep,
+		  bool escape);
+/* The sources that saw buf, "bpf,procfs".  Free it. */
+char *out_sources(const struct dmabuf *buf);
+
 /* "4M" or, with -b, "4194304"; buf must hold 24 bytes. */
 const char *out_size(uint64_t bytes, char *buf, size_t len);
 /* Copy of s escaped as table cells are, for other text output; free() it. */
