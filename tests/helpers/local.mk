@@ -5,8 +5,7 @@
 HELPER_PROGS = \
 	tests/helpers/mkbufs \
 	tests/helpers/dmabuf-vgem \
-	tests/helpers/dmabuf-iommufd \
-	tests/helpers/json-reprint
+	tests/helpers/dmabuf-iommufd
 noinst_PROGRAMS += $(HELPER_PROGS)
 
 HELPER_COMMON = tests/helpers/helper.c tests/helpers/helper.h
@@ -14,10 +13,5 @@ tests_helpers_mkbufs_SOURCES = tests/helpers/mkbufs.c $(HELPER_COMMON)
 tests_helpers_dmabuf_vgem_SOURCES = tests/helpers/dmabuf-vgem.c $(HELPER_COMMON)
 tests_helpers_dmabuf_iommufd_SOURCES = tests/helpers/dmabuf-iommufd.c \
 	tests/helpers/iommufd-test.h $(HELPER_COMMON)
-
-# The host suite's check that list -J's stream is json-c's own text.
-tests_helpers_json_reprint_SOURCES = tests/helpers/json-reprint.c
-tests_helpers_json_reprint_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
-tests_helpers_json_reprint_LDADD = $(JSONC_LIBS)
 
 EXTRA_DIST += tests/helpers/README.md tests/helpers/mkbufs-json

@@ -179,7 +179,7 @@ stderr_is_diagnostics() {
 	for args in "$BASIC" "$NAMES --source procfs" "$FIXTURES/7.2" "$BASIC -e none"; do
 		read -ra args <<<"$args"
 		run -0 --separate-stderr "$DMABUFCTL" list --sysroot "${args[@]}" -J
-		assert_equal "$("$TESTS_HELPERS/json-reprint" <<<"$output")" "$output"
+		assert_equal "$("$UNIT/json-reprint" <<<"$output")" "$output"
 	done
 	assert_equal "$(jq -c .dmabufs <<<"$output")" '[]'
 }

@@ -5,7 +5,8 @@ bats_load_library bats-assert
 
 : "${DMABUFCTL:=$BATS_TEST_DIRNAME/../../src/dmabufctl}"
 : "${SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
-: "${TESTS_HELPERS:=$BATS_TEST_DIRNAME/../helpers}"
+: "${BUILDDIR:=$BATS_TEST_DIRNAME/../..}"
+UNIT=$BUILDDIR/tests/unit
 FIXTURES=$SRCDIR/tests/fixtures
 # yes or no: whether this build has BPF (configure --disable-bpf).
 : "${DMABUFCTL_BPF:=yes}"
