@@ -9,7 +9,7 @@ src_dmabufctl_SOURCES = \
 	src/dmabufctl.c src/cli.c src/cli.h \
 	src/util.c src/util.h src/clock.h \
 	src/dmabuf.c src/dmabuf.h \
-	src/output.c src/output.h \
+	src/output.c src/output_json.c src/output.h \
 	src/source.h src/scan.c \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \

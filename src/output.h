@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Output layer: the column model, tables (libsmartcols), JSON (json-c) and
- * the output options every listing command shares.  Failures are said on
- * stderr and returned as -errno; the command turns them into its status.
+ * the output options every listing command shares (output.c: options,
+ * tables and text; output_json.c: every JSON any command prints).  Failures
+ * are said on stderr and returned as -errno; the command turns them into
+ * its status.
  *
  * A command declares its columns once, as lsfd does:
  *
@@ -15,7 +17,7 @@
  * includes output_argp as an argp child, then:
  *
  *	if (oopts.list_columns)
- *		return out_list_columns(cols, ARRAY_SIZE(cols));
+ *		return cli_status(out_list_columns(cols, ARRAY_SIZE(cols)));
  *	ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));  // checks -o: -EINVAL
  *	...
  *	out_table_line(tb);

@@ -257,7 +257,7 @@ json_vs_schema() {
 
 # Keys the sources give JSON objects, all through json-c (out_json_add,
 # json_strings).  FILE:FUNCTION reads only that function of FILE (such as
-# output.c:out_json_confirm, the confirmation both trace and revoke print).
+# output_json.c:out_json_confirm, the confirmation both trace and revoke print).
 source_keys() {
 	local f
 	for f; do
@@ -280,7 +280,7 @@ source_keys() {
 	local s
 	s=$(man_json "revoke -J" | schema)
 	assert_equal "$(jq -r '[paths | .[-1] | strings] | unique | .[]' <<<"$s")" \
-		"$(source_keys cmd_revoke.c output.c:out_json_confirm)"
+		"$(source_keys cmd_revoke.c output_json.c:out_json_confirm)"
 	# Without a terminal and without --yes, revoke refuses before it scans:
 	# the JSON object and the status are still printed.
 	run -12 --separate-stderr "$DMABUFCTL" revoke -J 4242 </dev/null
@@ -294,7 +294,7 @@ source_keys() {
 	local doc events
 	doc=$(man_json "trace -J")
 	assert_equal "$(grep -oE '"[a-z_]+":' <<<"$doc" | tr -d '":' | sort -u)" \
-		"$(source_keys cmd_trace.c output.c:out_json_confirm)"
+		"$(source_keys cmd_trace.c output_json.c:out_json_confirm)"
 	# Events: kind_names[] and the literal ones (start, confirm, summary).
 	events=$( (sed -nE 's/^\s*\[TRACE_[A-Z_]+\] = "([a-z-]+)",.*/\1/p' "$SRCDIR/src/cmd_trace.c"
 		grep -oE '"event", json_object_new_string\("[a-z-]+"\)' "$SRCDIR/src/cmd_trace.c" |
