@@ -100,12 +100,13 @@ static void load(struct ksyms *ks)
 /* The symbol at or below addr, as a new string; NULL if none. */
 static char *lookup(struct ksyms *ks, uint64_t addr)
 {
-	size_t lo = 0, hi = ks->nr;
+	size_t lo = 0, hi;
 
 	if (!ks->loaded)
 		load(ks);
 	if (!ks->nr)
 		return NULL;
+	hi = ks->nr;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 

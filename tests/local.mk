@@ -8,12 +8,13 @@ HOST_TESTS = \
 	tests/host/docs.bats \
 	tests/host/completions.bats \
 	tests/host/trace.bats \
-	tests/host/confirm.bats
+	tests/host/confirm.bats \
+	tests/host/ksyms.bats
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash
 
 # Programs that test one part of src/ from the host suite (tests/unit).
-check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay
+check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay tests/unit/ksyms-lookup
 # list -J's stream against json-c's printing of the whole document.
 tests_unit_json_reprint_SOURCES = tests/unit/json-reprint.c
 tests_unit_json_reprint_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -22,6 +23,9 @@ tests_unit_json_reprint_LDADD = $(JSONC_LIBS)
 tests_unit_confirm_replay_SOURCES = tests/unit/confirm-replay.c \
 	src/confirm.c src/ksyms.c src/util.c
 tests_unit_confirm_replay_CFLAGS = $(AM_CFLAGS)
+# Kernel symbols, as the tracer and the iterator name callbacks.
+tests_unit_ksyms_lookup_SOURCES = tests/unit/ksyms-lookup.c src/ksyms.c src/util.c
+tests_unit_ksyms_lookup_CFLAGS = $(AM_CFLAGS)
 
 EXTRA_DIST += tests/fixtures
 EXTRA_DIST += tests/host/docs-common.bash
