@@ -16,7 +16,7 @@ src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
 src_dmabufctl_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 src_dmabufctl_LDFLAGS = -pthread
 
-EXTRA_DIST += src/dmabuf_kern.h src/trace.h src/trace.bpf.c src/iter.bpf.c \
+EXTRA_DIST += src/dmabuf_kern.h src/kprobe_regs.h src/trace.h src/trace.bpf.c src/iter.bpf.c \
 	src/dmabuf_core.bpf.h src/source_bpf.c src/trace_bpf.c
 
 if HAVE_BPF
@@ -32,11 +32,13 @@ CLEANFILES += $(BPF_SKELS) src/trace.bpf.o src/iter.bpf.o
 
 # The build machine's kernel does not matter: types come from the
 # hand-written CO-RE header, relocated at load time against vmlinux BTF.
-BPF_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wno-unused-function \
-	-I$(top_srcdir)/src -I$(top_builddir)/src
+# The host's architecture does (kprobe register frames, byte order): see
+# BPF_TARGET_ARCH in configure.
+BPF_CFLAGS = -g -O2 -target $(BPF_TARGET) -D__TARGET_ARCH_$(BPF_TARGET_ARCH) \
+	-Wall -Wno-unused-function -I$(top_srcdir)/src -I$(top_builddir)/src
 
 src/%.bpf.o: $(top_srcdir)/src/%.bpf.c $(top_srcdir)/src/dmabuf_kern.h $(top_srcdir)/src/trace.h \
-		$(top_srcdir)/src/dmabuf_core.bpf.h
+		$(top_srcdir)/src/dmabuf_core.bpf.h $(top_srcdir)/src/kprobe_regs.h
 	$(AM_V_GEN)$(MKDIR_P) src && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 src/%.skel.h: src/%.bpf.o
