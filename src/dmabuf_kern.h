@@ -42,13 +42,8 @@ enum {
 
 #define __pai __attribute__((preserve_access_index))
 
-/* x86-64 register frame as kprobes see it: the uapi layout and names
- * (asm/ptrace.h), which bpf_tracing.h uses outside vmlinux.h; plain, not
- * CO-RE, since the kernel's own struct names the registers differently. */
-struct pt_regs {
-	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
-	unsigned long rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss;
-};
+/* The register frame kprobes see, per architecture. */
+#include "kprobe_regs.h"
 
 struct list_head {
 	struct list_head *next, *prev;

@@ -20,7 +20,8 @@ src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
 src_dmabufctl_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 src_dmabufctl_LDFLAGS = -pthread
 
-EXTRA_DIST += src/dmabuf_kern.h src/dmabuf_core.bpf.h src/trace.bpf.c src/iter.bpf.c
+EXTRA_DIST += src/dmabuf_kern.h src/kprobe_regs.h src/dmabuf_core.bpf.h src/trace.bpf.c \
+	src/iter.bpf.c
 
 if HAVE_BPF
 src_dmabufctl_SOURCES += \
@@ -38,13 +39,27 @@ CLEANFILES += $(BPF_SKELS) src/trace.bpf.o src/iter.bpf.o
 
 # The build machine's kernel does not matter: types come from the
 # hand-written CO-RE header, relocated at load time against vmlinux BTF.
-BPF_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wno-unused-function \
-	-I$(top_srcdir)/src -I$(top_builddir)/src
+# The host's architecture does (kprobe register frames, byte order): see
+# BPF_TARGET_ARCH in configure.
+# The objects end up inside the program, so any two builds of one tree must
+# make the same bytes: absolute paths mapped to "." keep the build
+# directory out, and the BTF line info (source lines for verifier messages)
+# is read from the source embedded in DWARF, not from a path that exists
+# in one build directory only.  libbpf needs BTF, not DWARF: strip it.
+# (abspath: configure's abs_top_srcdir may be "BUILD/../SRC".)
+BPF_SRCDIR = $(abspath $(top_srcdir))
+BPF_BUILDDIR = $(abspath $(top_builddir))
+BPF_CFLAGS = -g -gdwarf-5 -gembed-source -O2 -target $(BPF_TARGET) \
+	-D__TARGET_ARCH_$(BPF_TARGET_ARCH) -Wall -Wno-unused-function \
+	-I$(BPF_SRCDIR)/src -I$(BPF_BUILDDIR)/src \
+	-ffile-prefix-map=$(BPF_SRCDIR)=. -ffile-prefix-map=$(BPF_BUILDDIR)=.
 
 src/%.bpf.o: $(top_srcdir)/src/%.bpf.c $(top_srcdir)/src/dmabuf_kern.h \
 		$(top_srcdir)/src/bpf_record.h $(top_srcdir)/src/trace_event.h \
-		$(top_srcdir)/src/iter_record.h $(top_srcdir)/src/dmabuf_core.bpf.h
-	$(AM_V_GEN)$(MKDIR_P) src && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+		$(top_srcdir)/src/iter_record.h $(top_srcdir)/src/dmabuf_core.bpf.h \
+		$(top_srcdir)/src/kprobe_regs.h
+	$(AM_V_GEN)$(MKDIR_P) src && $(CLANG) $(BPF_CFLAGS) -c $(abspath $<) -o $@.tmp && \
+		$(LLVM_STRIP) -g $@.tmp && mv $@.tmp $@
 
 src/%.skel.h: src/%.bpf.o
 	$(AM_V_GEN)$(BPFTOOL) gen skeleton $< name $(subst .skel.h,,$(notdir $@))_bpf > $@.tmp && mv $@.tmp $@
