@@ -6,7 +6,7 @@
 # come from the tool itself at completion time, through the --sysroot of
 # the command line if there is one.
 
-_dmabufctl_common_opts='--sysroot --source --help --usage --version'
+_dmabufctl_common_opts='--sysroot --source --no-pin --help --usage --version'
 _dmabufctl_output_opts='--output --list-columns --noheadings --raw --json --bytes'
 
 _dmabufctl_opts()
@@ -15,12 +15,14 @@ _dmabufctl_opts()
 	'') echo "$_dmabufctl_common_opts" ;;
 	list) echo "--pid --exporter $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
 	show) echo "--json --bytes $_dmabufctl_common_opts" ;;
-	procs) echo "--pid $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	procs) echo "--pid --by $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
 	# trace watches the running kernel: no --sysroot, no --source.
 	trace) echo "--inode --exporter --pid --duration --count --timeout --kprobes" \
 		"--json --bytes --help --usage --version" ;;
 	revoke) echo "--pid --fd --yes --dry-run --verify --json --bytes" \
 		"$_dmabufctl_common_opts" ;;
+	# unpin removes pins: it reads nothing.
+	unpin) echo "--help --usage --version" ;;
 	esac
 }
 
@@ -28,8 +30,8 @@ _dmabufctl_columns()
 {
 	case $1 in
 	list) echo INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
-		MODE FDS MAPS NPROCS REVOKED SOURCES ;;
-	procs) echo PID COMM BUFFERS RSS PSS ;;
+		MODE FDS MAPS NPROCS REVOKED SOURCES GEM CGROUP ;;
+	procs) echo PID COMM BUFFERS RSS PSS CGROUP ;;
 	esac
 }
 
@@ -48,12 +50,14 @@ _dmabufctl_query()
 	"$prog" ${sysroot:+--sysroot "$sysroot"} list -n -r -o "$1" 2>/dev/null
 }
 
-# "-o A,B,C": complete the last name, keep "+" and what comes before it.
-_dmabufctl_complete_columns()
+# "A,B,C" of NAMES...: complete the last name, keep "+" (with plus) and
+# what comes before it; case as typed with upper.
+_dmabufctl_complete_list()
 {
-	local cmd=$1 prefix= last=$cur col
+	local plus=$1 upper=$2 prefix= last=$cur name
 	local -a cands=()
-	if [[ $last == +* ]]; then
+	shift 2
+	if [[ $plus && $last == +* ]]; then
 		prefix=+
 		last=${last#+}
 	fi
@@ -61,9 +65,10 @@ _dmabufctl_complete_columns()
 		prefix+=${last%,*},
 		last=${last##*,}
 	fi
-	for col in $(_dmabufctl_columns "$cmd"); do
-		[[ ,${prefix#+}, == *,"$col",* ]] && continue
-		[[ $col == "${last^^}"* ]] && cands+=("$prefix$col")
+	[[ $upper ]] && last=${last^^}
+	for name; do
+		[[ ,${prefix#+}, == *,"$name",* ]] && continue
+		[[ $name == "$last"* ]] && cands+=("$prefix$name")
 	done
 	COMPREPLY=("${cands[@]}")
 	compopt -o nospace 2>/dev/null
@@ -74,7 +79,7 @@ _dmabufctl()
 	local cur prev words cword split
 	_init_completion -s || return
 
-	local cmds='list show procs trace revoke'
+	local cmds='list show procs trace revoke unpin'
 	local cmd= i arg_word= nargs=0 w
 
 	# The command: the first word that is neither an option nor an option's
@@ -88,7 +93,7 @@ _dmabufctl()
 		case $w in
 		--sysroot | --source) arg_word=1; continue ;;
 		-o | --output | -p | --pid | -e | --exporter | -f | --fd | -c | --count | \
-			--inode | --duration | --timeout)
+			--inode | --duration | --timeout | --by)
 			[[ $cmd ]] && arg_word=1
 			continue ;;
 		-*) continue ;;
@@ -110,7 +115,7 @@ _dmabufctl()
 		_filedir -d
 		return ;;
 	--source)
-		COMPREPLY=($(compgen -W 'bpf debugfs procfs' -- "$cur"))
+		_dmabufctl_complete_list '' '' bpf debugfs procfs
 		return ;;
 	--help | --usage | --version | -V | '-?')
 		return ;;
@@ -119,7 +124,10 @@ _dmabufctl()
 	if [[ $cmd ]]; then
 		case $prev in
 		-o | --output)
-			_dmabufctl_complete_columns "$cmd"
+			_dmabufctl_complete_list 1 1 $(_dmabufctl_columns "$cmd")
+			return ;;
+		--by)
+			COMPREPLY=($(compgen -W 'cgroup exporter' -- "$cur"))
 			return ;;
 		-p | --pid)
 			_pids

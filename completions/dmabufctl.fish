@@ -6,7 +6,7 @@
 # come from the tool itself at completion time, through the --sysroot of
 # the command line if there is one.
 
-set -l __dmabufctl_cmds list show procs trace revoke
+set -l __dmabufctl_cmds list show procs trace revoke unpin
 
 # The command given on the line, "list" for an inode in its place, or
 # nothing yet.
@@ -23,7 +23,7 @@ function __dmabufctl_command
             case --sysroot --source
                 set skip 1
             case '-*'
-            case list show procs trace revoke
+            case list show procs trace revoke unpin
                 echo $t
                 return 0
             case '*'
@@ -107,9 +107,9 @@ function __dmabufctl_columns -a cmd
     switch $cmd
         case list
             set cols INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
-                MODE FDS MAPS NPROCS REVOKED SOURCES
+                MODE FDS MAPS NPROCS REVOKED SOURCES GEM CGROUP
         case procs
-            set cols PID COMM BUFFERS RSS PSS
+            set cols PID COMM BUFFERS RSS PSS CGROUP
     end
     set -l tok (commandline -ct)
     set tok (string replace -r -- '^(-o|--output=)' '' $tok)
@@ -121,6 +121,18 @@ function __dmabufctl_columns -a cmd
     end
 end
 
+# --source LIST: complete the last comma-separated name, keep what precedes it.
+function __dmabufctl_sources
+    set -l tok (commandline -ct)
+    set tok (string replace -r -- '^--source=' '' $tok)
+    set -l prefix (string match -r -- '^(?:.*,)?' $tok)
+    set -l given (string split , -- $prefix)
+    for s in bpf debugfs procfs
+        contains -- $s $given; and continue
+        echo $prefix$s
+    end
+end
+
 complete -c dmabufctl -f
 
 # Commands.
@@ -129,11 +141,14 @@ complete -c dmabufctl -n __dmabufctl_no_command -a show -d 'show all that is kno
 complete -c dmabufctl -n __dmabufctl_no_command -a procs -d 'per-process dma-buf totals'
 complete -c dmabufctl -n __dmabufctl_no_command -a trace -d 'trace exports, attachments, maps and invalidations (BPF)'
 complete -c dmabufctl -n __dmabufctl_no_command -a revoke -d 'revoke a dma-buf through a holder\'s fd'
+complete -c dmabufctl -n __dmabufctl_no_command -a unpin -d 'remove the BPF iterators pinned in bpffs'
 
 # Options of every command, and of dmabufctl itself.
-# trace watches the running kernel: no --sysroot, no --source.
-complete -c dmabufctl -n 'not __dmabufctl_using trace' -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
-complete -c dmabufctl -n 'not __dmabufctl_using trace' -l source -x -a 'bpf debugfs procfs' -d 'use only this source'
+# trace watches the running kernel, unpin reads nothing: no common options.
+set -l __dmabufctl_scans 'not __dmabufctl_using trace; and not __dmabufctl_using unpin'
+complete -c dmabufctl -n $__dmabufctl_scans -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
+complete -c dmabufctl -n $__dmabufctl_scans -l source -x -a '(__dmabufctl_sources)' -d 'use only these sources (comma-separated)'
+complete -c dmabufctl -n $__dmabufctl_scans -l no-pin -d 'load the BPF iterators for this run only'
 complete -c dmabufctl -s '?' -l help -d 'give the help list'
 complete -c dmabufctl -l usage -d 'give a short usage message'
 complete -c dmabufctl -s V -l version -d 'print program version'
@@ -156,6 +171,7 @@ complete -c dmabufctl -n '__dmabufctl_using list' -s e -l exporter -x -a '(__dma
 
 # procs
 complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only this process'
+complete -c dmabufctl -n '__dmabufctl_using procs' -l by -x -a 'cgroup exporter' -d 'totals per group'
 
 # trace
 complete -c dmabufctl -n '__dmabufctl_using trace' -l inode -x -a '(__dmabufctl_query INODE)' -d 'only this buffer'

@@ -16,15 +16,40 @@
 
 struct global_opts gopts;
 
-enum { OPT_SYSROOT = 0x100, OPT_SOURCE };
+enum { OPT_SYSROOT = 0x100, OPT_SOURCE, OPT_NO_PIN };
 
 static const struct argp_option common_options[] = {
 	{ "sysroot", OPT_SYSROOT, "DIR", 0,
 	  "Read proc/ and sys/kernel/debug/ under DIR (replay a captured tree)", -1 },
-	{ "source", OPT_SOURCE, "SOURCE", 0,
-	  "Use only this source: bpf, debugfs or procfs", -1 },
+	{ "source", OPT_SOURCE, "LIST", 0,
+	  "Use only these sources, comma-separated: bpf, debugfs, procfs", -1 },
+	{ "no-pin", OPT_NO_PIN, NULL, 0,
+	  "Load the BPF iterators for this run only: neither read nor leave pins "
+	  "in /sys/fs/bpf/dmabufctl", -1 },
 	{ 0 }
 };
+
+/* A --source list: known names, each once, none empty. */
+static bool source_list_ok(const char *arg)
+{
+	static const char *const names[] = { "bpf", "debugfs", "procfs" };
+	bool seen[3] = { false };
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < 3; i++)
+			if (strlen(names[i]) == n && !strncmp(p, names[i], n))
+				break;
+		if (i == 3 || seen[i])
+			return false;
+		seen[i] = true;
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
 
 static error_t common_parse(int key, char *arg, struct argp_state *state)
 {
@@ -35,9 +60,12 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		gopts.sysroot = arg;
 		break;
 	case OPT_SOURCE:
-		if (strcmp(arg, "bpf") && strcmp(arg, "debugfs") && strcmp(arg, "procfs"))
-			argp_error(state, "--source: '%s': not one of bpf, debugfs, procfs", arg);
+		if (!source_list_ok(arg))
+			argp_error(state, "--source: '%s': not a list of bpf, debugfs, procfs", arg);
 		gopts.source = arg;
+		break;
+	case OPT_NO_PIN:
+		gopts.no_pin = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -95,7 +123,7 @@ static void skipped_sources(const struct dmabuf_set *set)
 int cli_scan(struct dmabuf_set **setp, bool detail, bool fdinfo)
 {
 	struct scan_opts so = {
-		.sysroot = gopts.sysroot, .only = gopts.source,
+		.sysroot = gopts.sysroot, .only = gopts.source, .pin = !gopts.no_pin,
 		.detail = detail, .fdinfo = fdinfo,
 	};
 	struct dmabuf_set *set;

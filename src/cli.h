@@ -34,7 +34,8 @@ enum dmabufctl_exit {
 /* Options every command understands (argp child common_argp). */
 struct global_opts {
 	const char *sysroot;	/* replay a captured tree: DIR/proc, DIR/sys/kernel/debug */
-	const char *source;	/* NULL (automatic), "bpf", "debugfs" or "procfs" */
+	const char *source;	/* NULL (automatic), or a list: "bpf,procfs" */
+	bool no_pin;		/* BPF iterators: no pins read or left */
 };
 
 extern struct global_opts gopts;
@@ -65,5 +66,6 @@ int cmd_show(int argc, char **argv);
 int cmd_procs(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_unpin(int argc, char **argv);
 
 #endif

@@ -15,7 +15,7 @@
 enum {
 	COL_INODE, COL_SIZE, COL_EXPORTER, COL_NAME, COL_REFS, COL_ATTACHED,
 	COL_PROCESSES, COL_NATTACHED, COL_FLAGS, COL_MODE, COL_FDS, COL_MAPS,
-	COL_NPROCS, COL_REVOKED, COL_SOURCES,
+	COL_NPROCS, COL_REVOKED, COL_SOURCES, COL_GEM, COL_CGROUP,
 };
 
 static const struct out_column cols[] = {
@@ -32,7 +32,7 @@ static const struct out_column cols[] = {
 	[COL_ATTACHED] = { "ATTACHED", 0.2, OUT_WRAP | OUT_DEFAULT, OUT_STRING,
 		"importer devices, comma-separated; '-' if no source knows them" },
 	[COL_PROCESSES] = { "PROCESSES", 0.3, OUT_WRAP | OUT_DEFAULT, OUT_STRING,
-		"holders by fd or mapping, as comm[pid], comma-separated" },
+		"holders by fd, mapping or GEM handle, as comm[pid], comma-separated" },
 	[COL_NATTACHED] = { "NATTACHED", 3, OUT_RIGHT, OUT_NUMBER,
 		"number of attached devices" },
 	[COL_FLAGS] = { "FLAGS", 8, OUT_RIGHT, OUT_NUMBER,
@@ -49,6 +49,10 @@ static const struct out_column cols[] = {
 		"yes/no on a kernel that reports it, '-' elsewhere" },
 	[COL_SOURCES] = { "SOURCES", 0.1, 0, OUT_STRING,
 		"data sources that saw the buffer" },
+	[COL_GEM] = { "GEM", 3, OUT_RIGHT, OUT_NUMBER,
+		"GEM handles DRM files hold on it, all processes together" },
+	[COL_CGROUP] = { "CGROUP", 0.2, OUT_WRAP, OUT_STRING,
+		"the holders' cgroups (v2 paths), comma-separated" },
 };
 
 struct list_args {
@@ -114,14 +118,34 @@ static char *join_attachments(const struct dmabuf *buf)
 	return out_join_end(&j);
 }
 
+/* The CGROUP column: each holder's cgroup once, "-" for unknown ones. */
+static char *join_cgroups(const struct dmabuf *buf)
+{
+	struct out_join j;
+	size_t i, k;
+
+	out_join_begin(&j, ",");
+	for (i = 0; i < buf->nr_holders; i++) {
+		const char *cg = buf->holders[i].cgroup ? buf->holders[i].cgroup : "-";
+
+		for (k = 0; k < i; k++)
+			if (!strcmp(cg, buf->holders[k].cgroup ? buf->holders[k].cgroup : "-"))
+				break;
+		if (k == i)
+			out_join_add(&j, "%s", cg);
+	}
+	return out_join_end(&j);
+}
+
 static void add_row(struct out_table *tb, const struct dmabuf *buf)
 {
-	size_t i, fds = 0, maps = 0;
+	size_t i, fds = 0, maps = 0, gems = 0;
 	char *s;
 
 	for (i = 0; i < buf->nr_holders; i++) {
 		fds += buf->holders[i].nr_fds;
 		maps += buf->holders[i].nr_maps;
+		gems += buf->holders[i].nr_gems;
 	}
 	out_table_line(tb);
 	out_table_setf(tb, COL_INODE, "%llu", (unsigned long long)buf->inode);
@@ -161,6 +185,15 @@ static void add_row(struct out_table *tb, const struct dmabuf *buf)
 	if (out_table_wants(tb, COL_SOURCES)) {
 		s = out_sources(buf);
 		out_table_set(tb, COL_SOURCES, s);
+		free(s);
+	}
+	if (buf->gems_known)
+		out_table_setf(tb, COL_GEM, "%zu", gems);
+	else
+		out_table_set(tb, COL_GEM, "-");
+	if (out_table_wants(tb, COL_CGROUP)) {
+		s = join_cgroups(buf);
+		out_table_set(tb, COL_CGROUP, s);
 		free(s);
 	}
 }

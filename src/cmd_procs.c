@@ -3,6 +3,7 @@
  * dmabufctl procs: per-process dma-buf totals, as Android's dmabuf_dump
  * reports them (RSS: whole buffers; PSS: each shared buffer split evenly
  * among its holders), largest RSS first, then the bytes no process holds.
+ * --by cgroup|exporter: the same per group (dmabuf_groups.c).
  */
 #include <argp.h>
 #include <errno.h>
@@ -14,7 +15,7 @@
 #include "output.h"
 #include "util.h"
 
-enum { COL_PID, COL_COMM, COL_BUFFERS, COL_RSS, COL_PSS };
+enum { COL_PID, COL_COMM, COL_BUFFERS, COL_RSS, COL_PSS, COL_CGROUP };
 
 static const struct out_column cols[] = {
 	[COL_PID] = { "PID", 6, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER,
@@ -22,26 +23,68 @@ static const struct out_column cols[] = {
 	[COL_COMM] = { "COMM", 16, OUT_TRUNC | OUT_DEFAULT, OUT_STRING,
 		"command name" },
 	[COL_BUFFERS] = { "BUFFERS", 4, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER,
-		"distinct buffers held by fd or mapping" },
+		"distinct buffers held by fd, mapping or GEM handle" },
 	[COL_RSS] = { "RSS", 6, OUT_RIGHT | OUT_DEFAULT, OUT_SIZE,
 		"sum of the sizes of those buffers" },
 	[COL_PSS] = { "PSS", 6, OUT_RIGHT | OUT_DEFAULT, OUT_SIZE,
 		"each buffer's size divided by its number of holders, summed" },
+	[COL_CGROUP] = { "CGROUP", 0.3, OUT_TRUNC, OUT_STRING,
+		"the process's cgroup (v2 path)" },
 };
+
+/* --by: the key column takes the group's name. */
+enum { GCOL_KEY, GCOL_PROCS, GCOL_BUFFERS, GCOL_RSS, GCOL_PSS };
+
+#define GROUP_COLS(key, help) {							\
+	[GCOL_KEY] = { key, 0.3, OUT_TRUNC | OUT_DEFAULT, OUT_STRING, help },	\
+	[GCOL_PROCS] = { "PROCS", 5, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER,	\
+		"processes of the group holding buffers" },			\
+	[GCOL_BUFFERS] = { "BUFFERS", 4, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER,	\
+		"distinct buffers they hold" },					\
+	[GCOL_RSS] = { "RSS", 6, OUT_RIGHT | OUT_DEFAULT, OUT_SIZE,		\
+		"sum of the sizes of those buffers, each once" },		\
+	[GCOL_PSS] = { "PSS", 6, OUT_RIGHT | OUT_DEFAULT, OUT_SIZE,		\
+		"the processes' PSS summed" },					\
+}
+
+static const struct out_column cgroup_cols[] = GROUP_COLS("CGROUP",
+	"cgroup v2 path ('-' unknown; on the last row, buffers no process holds)");
+static const struct out_column exporter_cols[] = GROUP_COLS("EXPORTER",
+	"exporter ('-' unknown; on the last row, buffers no process holds)");
+
+struct procs_args {
+	pid_t pid;
+	int by;			/* -1: per process, else enum dmabuf_group_by */
+};
+
+enum { OPT_BY = 0x400 };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process", 0 },
+	{ "by", OPT_BY, "GROUP", 0, "Totals per group: cgroup or exporter", 0 },
 	{ 0 }
 };
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	pid_t *pid = state->input;
+	struct procs_args *a = state->input;
 
 	switch (key) {
 	case 'p':
-		if (parse_pid(arg, pid))
+		if (parse_pid(arg, &a->pid))
 			argp_error(state, "--pid: '%s': not a process id", arg);
+		break;
+	case OPT_BY:
+		if (!strcmp(arg, "cgroup"))
+			a->by = DMABUF_BY_CGROUP;
+		else if (!strcmp(arg, "exporter"))
+			a->by = DMABUF_BY_EXPORTER;
+		else
+			argp_error(state, "--by: '%s': not cgroup or exporter", arg);
+		break;
+	case ARGP_KEY_END:
+		if (a->pid && a->by >= 0)
+			argp_error(state, "--pid and --by are mutually exclusive");
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "'%s': unexpected argument", arg);
@@ -57,7 +100,9 @@ static const struct argp procs_argp = {
 	"Per-process dma-buf totals, largest RSS first; the last row (PID '-') "
 	"counts the buffers no process holds.\v"
 	"With -p the table shows that process only; JSON \"unattributed\" always "
-	"covers the whole system (null when no process source could run).",
+	"covers the whole system (null when no process source could run).  "
+	"--by cgroup sums per cgroup (v2) of the holders, --by exporter per exporter: "
+	"RSS counts each buffer a group holds once, PSS sums its processes' PSS.",
 	cli_table_children, NULL, NULL
 };
 
@@ -77,14 +122,40 @@ static struct orphans count_orphans(const struct dmabuf_set *set)
 	return o;
 }
 
+/* The last row: the buffers no process holds. */
+static void orphans_row(struct out_table *tb, const struct dmabuf_set *set, size_t col_bufs,
+			size_t col_rss, size_t col_pss)
+{
+	struct orphans o = count_orphans(set);
+
+	out_table_setf(tb, col_bufs, "%zu", o.buffers);
+	/* Sizes here are known: 0 means none, not unknown ("-"). */
+	if (o.bytes) {
+		out_table_set_size(tb, col_rss, o.bytes);
+		out_table_set_size(tb, col_pss, o.bytes);
+	} else {
+		out_table_set(tb, col_rss, "0");
+		out_table_set(tb, col_pss, "0");
+	}
+}
+
+/* "unattributed": the whole system's buffers no process holds. */
+static void add_unattributed(struct json_object *root, const struct dmabuf_set *set)
+{
+	struct json_object *un = json_object_new_object();
+	struct orphans o = count_orphans(set);
+	bool known = out_holders_known(set);
+
+	out_json_add(un, "buffers", known ? out_json_u64(o.buffers) : NULL);
+	out_json_add(un, "bytes", known ? out_json_u64(o.bytes) : NULL);
+	out_json_add(root, "unattributed", un);
+}
+
 static int print_json(const struct dmabuf_set *set, const struct dmabuf_proc *p,
 		      size_t nr, pid_t pid)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
-	struct json_object *un = json_object_new_object();
-	struct orphans o = count_orphans(set);
-	bool known = out_holders_known(set);
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
@@ -98,12 +169,11 @@ static int print_json(const struct dmabuf_set *set, const struct dmabuf_proc *p,
 		out_json_add(obj, "buffers", out_json_u64(p[i].nr_bufs));
 		out_json_add(obj, "rss", out_json_u64(p[i].rss));
 		out_json_add(obj, "pss", out_json_u64(p[i].pss));
+		out_json_add(obj, "cgroup", out_json_str(p[i].cgroup));
 		json_object_array_add(arr, obj);
 	}
 	out_json_add(root, "processes", arr);
-	out_json_add(un, "buffers", known ? out_json_u64(o.buffers) : NULL);
-	out_json_add(un, "bytes", known ? out_json_u64(o.bytes) : NULL);
-	out_json_add(root, "unattributed", un);
+	add_unattributed(root, set);
 	out_json_meta(root, set);
 	return out_json_print(root);
 }
@@ -122,48 +192,98 @@ static int print_table(struct out_table *tb, const struct dmabuf_set *set,
 		out_table_setf(tb, COL_BUFFERS, "%zu", p[i].nr_bufs);
 		out_table_set_size(tb, COL_RSS, p[i].rss);
 		out_table_set_size(tb, COL_PSS, p[i].pss);
+		out_table_set(tb, COL_CGROUP, p[i].cgroup ? p[i].cgroup : "-");
 	}
 	if (!pid && out_holders_known(set)) {
-		struct orphans o = count_orphans(set);
-
 		out_table_line(tb);
 		out_table_set(tb, COL_PID, "-");
 		out_table_set(tb, COL_COMM, "(no process)");
-		out_table_setf(tb, COL_BUFFERS, "%zu", o.buffers);
-		/* Sizes here are known: 0 means none, not unknown ("-"). */
-		if (o.bytes) {
-			out_table_set_size(tb, COL_RSS, o.bytes);
-			out_table_set_size(tb, COL_PSS, o.bytes);
-		} else {
-			out_table_set(tb, COL_RSS, "0");
-			out_table_set(tb, COL_PSS, "0");
-		}
+		orphans_row(tb, set, COL_BUFFERS, COL_RSS, COL_PSS);
+	}
+	return out_table_print(tb);
+}
+
+/* ---- --by ---- */
+
+static const char *const by_keys[] = {
+	[DMABUF_BY_CGROUP] = "cgroup",
+	[DMABUF_BY_EXPORTER] = "exporter",
+};
+
+static int print_groups_json(const struct dmabuf_set *set, const struct dmabuf_group *g,
+			     size_t nr, int by)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *arr = out_json_array(nr);
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		struct json_object *obj = json_object_new_object();
+
+		out_json_add(obj, by_keys[by], out_json_str(g[i].key));
+		out_json_add(obj, "processes", out_json_u64(g[i].nr_procs));
+		out_json_add(obj, "buffers", out_json_u64(g[i].nr_bufs));
+		out_json_add(obj, "rss", out_json_u64(g[i].rss));
+		out_json_add(obj, "pss", out_json_u64(g[i].pss));
+		json_object_array_add(arr, obj);
+	}
+	out_json_add(root, "by", json_object_new_string(by_keys[by]));
+	out_json_add(root, "groups", arr);
+	add_unattributed(root, set);
+	out_json_meta(root, set);
+	return out_json_print(root);
+}
+
+static int print_groups_table(struct out_table *tb, const struct dmabuf_set *set,
+			      const struct dmabuf_group *g, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		out_table_line(tb);
+		out_table_set(tb, GCOL_KEY, g[i].key ? g[i].key : "-");
+		out_table_setf(tb, GCOL_PROCS, "%zu", g[i].nr_procs);
+		out_table_setf(tb, GCOL_BUFFERS, "%zu", g[i].nr_bufs);
+		out_table_set_size(tb, GCOL_RSS, g[i].rss);
+		out_table_set_size(tb, GCOL_PSS, g[i].pss);
+	}
+	if (out_holders_known(set)) {
+		out_table_line(tb);
+		out_table_set(tb, GCOL_KEY, "(no process)");
+		out_table_set(tb, GCOL_PROCS, "0");
+		orphans_row(tb, set, GCOL_BUFFERS, GCOL_RSS, GCOL_PSS);
 	}
 	return out_table_print(tb);
 }
 
 int cmd_procs(int argc, char **argv)
 {
+	struct procs_args a = { .by = -1 };
+	const struct out_column *c = cols;
 	struct out_table *tb = NULL;
 	struct dmabuf_set *set = NULL;
 	struct dmabuf_proc *p = NULL;
-	pid_t pid = 0;
-	size_t nr = 0;
+	struct dmabuf_group *g = NULL;
+	size_t nr = 0, nc = ARRAY_SIZE(cols);
 	int ret;
 
-	argp_parse(&procs_argp, argc, argv, 0, NULL, &pid);
+	argp_parse(&procs_argp, argc, argv, 0, NULL, &a);
 
+	if (a.by >= 0) {
+		c = a.by == DMABUF_BY_CGROUP ? cgroup_cols : exporter_cols;
+		nc = ARRAY_SIZE(cgroup_cols);
+	}
 	if (oopts.list_columns)
-		return cli_status(out_list_columns(cols, ARRAY_SIZE(cols)));
+		return cli_status(out_list_columns(c, nc));
 	if (!oopts.json) {
-		ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));
+		ret = out_table_new(&tb, c, nc);
 		if (ret) {
 			ret = ret == -EINVAL ? EXIT_USAGE : cli_status(ret);
 			goto cleanup;
 		}
 	}
-	if (pid) {
-		ret = cli_check_pid(pid);
+	if (a.pid) {
+		ret = cli_check_pid(a.pid);
 		if (ret)
 			goto cleanup;
 	}
@@ -172,11 +292,18 @@ int cmd_procs(int argc, char **argv)
 		goto cleanup;
 	out_warnings(set);
 
+	if (a.by >= 0) {
+		g = dmabuf_set_groups(set, a.by, &nr);
+		ret = cli_status(oopts.json ? print_groups_json(set, g, nr, a.by) :
+				 print_groups_table(tb, set, g, nr));
+		goto cleanup;
+	}
 	p = dmabuf_set_procs(set, &nr);
-	ret = cli_status(oopts.json ? print_json(set, p, nr, pid) :
-			 print_table(tb, set, p, nr, pid));
+	ret = cli_status(oopts.json ? print_json(set, p, nr, a.pid) :
+			 print_table(tb, set, p, nr, a.pid));
 cleanup:
 	free(p);
+	free(g);
 	out_table_free(tb);
 	if (set)
 		dmabuf_set_free(set);

@@ -43,9 +43,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 static const struct argp show_argp = {
 	NULL, parse, "INODE",
 	"Show all that is known of one dma-buf: size, exporter, name, refcount, "
-	"flags, importers, fences, and every process holding it with its fds and "
-	"mappings.\vUnknown fields (no source reports them) print as 'unknown', "
-	"null in JSON.  Exit status 2 when INODE does not exist.",
+	"flags, importers, fences, and every process holding it (by fd, mapping or "
+	"GEM handle) with its cgroup.\vUnknown fields (no source reports them) "
+	"print as 'unknown', null in JSON.  Exit status 2 when INODE does not exist.",
 	cli_json_children, NULL, NULL
 };
 
@@ -116,6 +116,21 @@ static void print_fences(const struct dmabuf *buf)
 	}
 }
 
+/* What kinds of reference a holder has: "fd, mapping, gem". */
+static char *holder_kinds(const struct dmabuf_holder *h)
+{
+	struct out_join j;
+
+	out_join_begin(&j, ", ");
+	if (h->nr_fds)
+		out_join_add(&j, "fd");
+	if (h->nr_maps)
+		out_join_add(&j, "mapping");
+	if (h->nr_gems)
+		out_join_add(&j, "gem");
+	return out_join_end(&j);
+}
+
 static void print_holders(const struct dmabuf *buf)
 {
 	size_t i, j;
@@ -124,18 +139,41 @@ static void print_holders(const struct dmabuf *buf)
 	for (i = 0; i < buf->nr_holders; i++) {
 		const struct dmabuf_holder *h = &buf->holders[i];
 		char *name = out_holder_name(h->comm, h->pid);
+		char *kinds = holder_kinds(h);
 
-		printf("  %s  fds ", name);
+		printf("  %s  by %s  fds ", name, kinds);
 		for (j = 0; j < h->nr_fds; j++)
 			printf("%s%d", j ? "," : "", h->fds[j]);
 		if (!h->nr_fds)
 			printf("none");
-		printf("  maps %zu\n", h->nr_maps);
+		printf("  maps %zu", h->nr_maps);
+		if (buf->gems_known)
+			printf("  gem %zu", h->nr_gems);
+		if (h->cgroup) {
+			char *cg = out_escape(h->cgroup);
+
+			printf("  cgroup %s", cg);
+			free(cg);
+		}
+		putchar('\n');
 		for (j = 0; j < h->nr_maps; j++)
 			printf("    %llx-%llx %s offset %llu\n",
 			       (unsigned long long)h->maps[j].start,
 			       (unsigned long long)h->maps[j].end, h->maps[j].perms,
 			       (unsigned long long)h->maps[j].pgoff);
+		for (j = 0; j < h->nr_gems; j++) {
+			const struct dmabuf_gem *g = &h->gems[j];
+			char *node = out_escape(g->node ? g->node : "?");
+			char *drv = out_escape(g->driver ? g->driver : "?");
+			char *dev = out_escape(g->device ? g->device : "?");
+
+			printf("    gem handle %u on %s (driver %s, device %s) through fd %d\n",
+			       g->handle, node, drv, dev, g->fd);
+			free(node);
+			free(drv);
+			free(dev);
+		}
+		free(kinds);
 		free(name);
 	}
 }

@@ -37,6 +37,8 @@ struct set_priv {
 
 static const char *const src_names[DMABUF_SRC_NR] = {
 	[DMABUF_SRC_BPF] = "bpf",
+	[DMABUF_SRC_TASK_FILE] = "task_file",
+	[DMABUF_SRC_TASK_VMA] = "task_vma",
 	[DMABUF_SRC_DEBUGFS] = "debugfs",
 	[DMABUF_SRC_FDINFO] = "procfs",
 	[DMABUF_SRC_MAPS] = "maps",
@@ -86,7 +88,14 @@ struct dmabuf_set *dmabuf_set_new(void)
 
 static void holder_free(struct dmabuf_holder *h)
 {
+	for (size_t i = 0; i < h->nr_gems; i++) {
+		free(h->gems[i].device);
+		free(h->gems[i].driver);
+		free(h->gems[i].node);
+	}
+	free(h->gems);
 	free(h->comm);
+	free(h->cgroup);
 	free(h->fds);
 	free(h->maps);
 }
@@ -355,6 +364,46 @@ void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping 
 	h->nr_maps++;
 }
 
+static int cmp_gem(const struct dmabuf_gem *a, const struct dmabuf_gem *b)
+{
+	int c = strcmp(a->node ? a->node : "", b->node ? b->node : "");
+
+	if (c)
+		return c;
+	if (a->handle != b->handle)
+		return a->handle < b->handle ? -1 : 1;
+	return a->file < b->file ? -1 : a->file > b->file;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void dmabuf_holder_add_gem(struct dmabuf_holder *h, const struct dmabuf_gem *g)
+{
+	size_t i;
+
+	for (i = 0; i < h->nr_gems; i++) {
+		struct dmabuf_gem *o = &h->gems[i];
+
+		if (o->file == g->file && o->handle == g->handle) {
+			if (g->fd < o->fd)
+				o->fd = g->fd;	/* the same file through another fd */
+			return;
+		}
+		if (cmp_gem(g, o) < 0)
+			break;
+	}
+	h->gems = xrealloc(h->gems, (h->nr_gems + 1) * sizeof(*h->gems));
+	memmove(&h->gems[i + 1], &h->gems[i], (h->nr_gems - i) * sizeof(*h->gems));
+	h->gems[i] = *g;
+	h->gems[i].device = dup_or_null(g->device);
+	h->gems[i].driver = dup_or_null(g->driver);
+	h->gems[i].node = dup_or_null(g->node);
+	h->nr_gems++;
+}
+
 void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src)
 {
 	set->status[src].tried = true;
@@ -471,9 +520,11 @@ void dmabuf_set_finish(struct dmabuf_set *set)
 	size_t i;
 
 	qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
-	for (i = 0; i < set->nr_bufs; i++)
+	for (i = 0; i < set->nr_bufs; i++) {
 		qsort(set->bufs[i]->holders, set->bufs[i]->nr_holders,
 		      sizeof(struct dmabuf_holder), cmp_holder);
+		set->bufs[i]->gems_known = set->gem_known;
+	}
 }
 
 static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,
@@ -540,6 +591,7 @@ uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set)
 struct hold {
 	pid_t pid;
 	const char *comm;
+	const char *cgroup;
 	const struct dmabuf *buf;
 };
 
@@ -561,7 +613,7 @@ static int cmp_proc(const void *a, const void *b)
 
 /*
  * Each holder of a buffer is one process (or thread with its own fd table)
- * holding it by fd or mapping, counted once however many fds and VMAs it
+ * holding it by fd, mapping or GEM handle, counted once however many it
  * has: RSS sums whole buffers, PSS shares each buffer among its holders.
  */
 struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
@@ -580,6 +632,7 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 		for (j = 0; j < buf->nr_holders; j++) {
 			holds[n].pid = buf->holders[j].pid;
 			holds[n].comm = buf->holders[j].comm;
+			holds[n].cgroup = buf->holders[j].cgroup;
 			holds[n].buf = buf;
 			n++;
 		}
@@ -598,6 +651,8 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 		p = &procs[np - 1];
 		if (!p->comm)
 			p->comm = holds[i].comm;
+		if (!p->cgroup)
+			p->cgroup = holds[i].cgroup;
 		p->nr_bufs++;
 		p->rss += buf->size;
 		p->pss += buf->size / buf->nr_holders;

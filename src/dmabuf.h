@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one model of dma-bufs: buffers keyed by inode, their attachments and
- * the processes holding them by fd or mapping.  Every source fills it
+ * the processes holding them by fd, mapping or GEM handle.  Every source fills it
  * through these functions; every command reads it.  The merge rules (which
  * source wins a field) live in dmabuf.c and nowhere else.
  */
@@ -16,6 +16,8 @@
 /* Sources, in priority order: a lower value wins a field both report. */
 enum dmabuf_source {
 	DMABUF_SRC_BPF,		/* BPF dma-buf iterator, 6.16+ */
+	DMABUF_SRC_TASK_FILE,	/* BPF task_file iterator: fds and GEM handles */
+	DMABUF_SRC_TASK_VMA,	/* BPF task_vma iterator: mappings */
 	DMABUF_SRC_DEBUGFS,	/* debugfs dma_buf/bufinfo */
 	DMABUF_SRC_FDINFO,	/* /proc/PID/fd + fdinfo */
 	DMABUF_SRC_MAPS,	/* /proc/PID/maps */
@@ -34,6 +36,17 @@ struct dmabuf_mapping {
 	char perms[5];		/* "rw-s" */
 };
 
+/* A GEM handle a DRM file holds on the buffer (PRIME import or export):
+ * a reference only the kernel sees, through the BPF task_file iterator. */
+struct dmabuf_gem {
+	char *device;		/* dev_name() of the DRM device, as attachments name it */
+	char *driver;		/* its DRM driver */
+	char *node;		/* the minor the file is open on: card0, renderD128 */
+	int fd;			/* the holder's DRM fd (the lowest, when several share the file) */
+	uint32_t handle;	/* GEM handle in that file */
+	uint64_t file;		/* the DRM file's identity (not shown) */
+};
+
 struct dmabuf_holder {
 	pid_t pid;		/* tgid, or tid of a thread with its own fd table */
 	char *comm;
@@ -41,6 +54,10 @@ struct dmabuf_holder {
 	size_t nr_fds;
 	struct dmabuf_mapping *maps;
 	size_t nr_maps;
+	struct dmabuf_gem *gems;	/* sorted by node, then handle */
+	size_t nr_gems;
+	char *cgroup;		/* cgroup v2 path as /proc/PID/cgroup shows it; NULL = unknown */
+	uint64_t cgroup_id;	/* cgroup v2 id (BPF), 0 = unknown */
 };
 
 struct dmabuf {
@@ -63,6 +80,7 @@ struct dmabuf {
 	size_t nr_fences;
 	struct dmabuf_holder *holders;	/* sorted by pid */
 	size_t nr_holders;
+	bool gems_known;	/* holders' GEM handles are known (set->gem_known) */
 	unsigned int sources;	/* bit (1 << enum dmabuf_source) per source that saw it */
 };
 
@@ -82,6 +100,7 @@ struct dmabuf_set {
 	size_t nr_warnings;
 	size_t procs_scanned;
 	size_t procs_unreadable;	/* fd table or maps not readable (permission) */
+	bool gem_known;		/* a source saw GEM handles (holders' gems are complete) */
 	void *index;		/* private: inode hash */
 };
 
@@ -89,7 +108,8 @@ struct dmabuf_set {
 struct dmabuf_proc {
 	pid_t pid;
 	const char *comm;
-	size_t nr_bufs;		/* distinct buffers held by fd or mapping */
+	const char *cgroup;	/* NULL = unknown */
+	size_t nr_bufs;		/* distinct buffers held by fd, mapping or GEM handle */
 	uint64_t rss;		/* sum of sizes of those buffers */
 	uint64_t pss;		/* each size divided by the number of holders */
 };
@@ -122,10 +142,12 @@ void dmabuf_add_fence(struct dmabuf *buf, const char *line);
 /* The refcount one source reported, -1 if it did not (for the maps-skip rule). */
 long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src);
 
-/* Holders: find or create by pid; fds and mappings are de-duplicated. */
+/* Holders: find or create by pid; fds, mappings and GEM handles are
+ * de-duplicated (a GEM handle by DRM file and handle, keeping the lowest fd). */
 struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm);
 void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd);
 void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m);
+void dmabuf_holder_add_gem(struct dmabuf_holder *h, const struct dmabuf_gem *g);
 
 void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src);
 void dmabuf_source_skipped(struct dmabuf_set *set, enum dmabuf_source src,
@@ -152,5 +174,21 @@ uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set);	/* held by no pr
 
 /* Per-process totals sorted by rss, largest first; free with free(). */
 struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr);
+
+/* Totals per group of holders (dmabuf_groups.c): by the holder's cgroup, or
+ * by the buffer's exporter. */
+enum dmabuf_group_by { DMABUF_BY_CGROUP, DMABUF_BY_EXPORTER };
+
+struct dmabuf_group {
+	const char *key;	/* cgroup path or exporter; NULL = unknown */
+	size_t nr_procs;	/* distinct holders */
+	size_t nr_bufs;		/* distinct buffers a member holds */
+	uint64_t rss;		/* their sizes, each buffer once */
+	uint64_t pss;		/* the members' shares (dmabuf_proc.pss) summed */
+};
+
+/* Groups sorted by rss, largest first; free with free() (keys are the set's). */
+struct dmabuf_group *dmabuf_set_groups(const struct dmabuf_set *set, enum dmabuf_group_by by,
+				       size_t *nr);
 
 #endif

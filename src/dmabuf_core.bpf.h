@@ -8,6 +8,16 @@
 #ifndef DMABUFCTL_DMABUF_CORE_BPF_H
 #define DMABUFCTL_DMABUF_CORE_BPF_H
 
+/*
+ * A field chain, as the plain load expr where the verifier knows the
+ * pointer's type (fentry and fexit arguments and what they lead to: it
+ * guards the load against faults), or as bpf_probe_read_kernel() calls
+ * where it does not (kprobe arguments, void pointers, iterators here).
+ * A load is a fraction of a helper call: on a hot path it adds up.  direct
+ * is a constant in every caller, so the other branch compiles away.
+ */
+#define CORE_RD(direct, expr, p, ...) ((direct) ? (expr) : BPF_CORE_READ(p, __VA_ARGS__))
+
 /* The file's reference count, as file_count() returns it. */
 static __always_inline long file_count(struct file *f)
 {
@@ -25,7 +35,7 @@ static __always_inline long file_count(struct file *f)
 }
 
 /* The importer's notify callback: renamed in 7.1. */
-static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
+static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops, bool direct)
 {
 	struct dma_buf_attach_ops___new *n = (void *)ops;
 	struct dma_buf_attach_ops___old *o = (void *)ops;
@@ -33,42 +43,47 @@ static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops)
 	if (!ops)
 		return 0;
 	if (bpf_core_field_exists(n->invalidate_mappings))
-		return (__u64)BPF_CORE_READ(n, invalidate_mappings);
-	return (__u64)BPF_CORE_READ(o, move_notify);
+		return (__u64)CORE_RD(direct, n->invalidate_mappings, n, invalidate_mappings);
+	return (__u64)CORE_RD(direct, o->move_notify, o, move_notify);
 }
 
 /* The exporter and buffer names; each left as it is when unset.  The name
  * is racy against DMA_BUF_SET_NAME, as debugfs without name_lock. */
 static __always_inline void read_buf_names(struct dma_buf *buf,
 					   char exporter[REC_EXP_LEN],
-					   char name[REC_NAME_LEN])
+					   char name[REC_NAME_LEN], bool direct)
 {
 	const char *s;
 
-	s = BPF_CORE_READ(buf, exp_name);
+	s = CORE_RD(direct, buf->exp_name, buf, exp_name);
 	if (s)
 		bpf_probe_read_kernel_str(exporter, REC_EXP_LEN, s);
-	s = BPF_CORE_READ(buf, name);
+	s = CORE_RD(direct, buf->name, buf, name);
 	if (s)
 		bpf_probe_read_kernel_str(name, REC_NAME_LEN, s);
 }
 
-/* dev_name() of the attachment's device: kobj.name once registered,
- * init_name before; device is left as it is when there is none. */
-static __always_inline void read_att_device(struct dma_buf_attachment *att,
-					    char device[REC_DEV_LEN])
+/* dev_name(): kobj.name once registered, init_name before; out is left
+ * as it is when there is none. */
+static __always_inline void read_dev_name(struct device *dev, char *out, __u32 len,
+					  bool direct)
 {
-	struct device *dev;
 	const char *s;
 
-	dev = BPF_CORE_READ(att, dev);
 	if (!dev)
 		return;
-	s = BPF_CORE_READ(dev, kobj.name);
+	s = CORE_RD(direct, dev->kobj.name, dev, kobj.name);
 	if (!s)
-		s = BPF_CORE_READ(dev, init_name);
+		s = CORE_RD(direct, dev->init_name, dev, init_name);
 	if (s)
-		bpf_probe_read_kernel_str(device, REC_DEV_LEN, s);
+		bpf_probe_read_kernel_str(out, len, s);
+}
+
+/* dev_name() of the attachment's device. */
+static __always_inline void read_att_device(struct dma_buf_attachment *att,
+					    char device[REC_DEV_LEN], bool direct)
+{
+	read_dev_name(CORE_RD(direct, att->dev, att, dev), device, REC_DEV_LEN, direct);
 }
 
 #endif

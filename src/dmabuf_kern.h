@@ -6,7 +6,9 @@
  * the rest of the struct do not matter.  No generated vmlinux.h.
  *
  * Checked against Linux 6.12 and 7.2 (include/linux/dma-buf.h, fs.h,
- * device.h, kernel/bpf/dmabuf_iter.c).
+ * device.h, sched.h, pid.h, mm_types.h, cgroup-defs.h, kernfs.h,
+ * include/drm/drm_file.h, drm_prime.h, drivers/gpu/drm/drm_prime.c,
+ * kernel/bpf/dmabuf_iter.c, task_iter.c).
  */
 #ifndef DMABUFCTL_DMABUF_KERN_H
 #define DMABUFCTL_DMABUF_KERN_H
@@ -39,6 +41,13 @@ enum {
 	BPF_ANY = 0,
 	BPF_NOEXIST = 1,
 };
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+};
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+};
 
 #define __pai __attribute__((preserve_access_index))
 
@@ -49,8 +58,15 @@ struct list_head {
 	struct list_head *next, *prev;
 } __pai;
 
+struct super_block {
+	unsigned long s_magic;
+} __pai;
+
 struct inode {
+	unsigned short i_mode;		/* umode_t */
+	struct super_block *i_sb;
 	unsigned long i_ino;
+	__u32 i_rdev;			/* dev_t: major << 20 | minor */
 } __pai;
 
 struct dentry {
@@ -83,10 +99,92 @@ struct file___new {
 	file_ref_t f_ref;
 } __pai;
 
+/* vm_flags sits in an anonymous union since 6.3: CO-RE finds it there. */
 struct vm_area_struct {
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned long vm_pgoff;
+	unsigned long vm_flags;
+	struct file *vm_file;
+} __pai;
+
+/* A task's pid in each namespace from its own (level 0) down. */
+struct pid_namespace;
+
+struct upid {
+	int nr;
+	struct pid_namespace *ns;
+} __pai;
+
+struct pid {
+	unsigned int level;
+	struct upid numbers[1];		/* flexible: level + 1 entries */
+} __pai;
+
+struct kernfs_node {
+	__u64 id;			/* 5.5+: the cgroup id of a cgroup's node */
+} __pai;
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __pai;
+
+struct css_set {
+	struct cgroup *dfl_cgrp;	/* the task's cgroup v2 */
+} __pai;
+
+struct task_struct {
+	int pid;
+	int tgid;
+	struct task_struct *group_leader;
+	struct pid *thread_pid;
+	struct css_set *cgroups;
+	struct files_struct *files;
+	struct mm_struct *mm;
+	char comm[16];
+} __pai;
+
+/* DRM (drm.ko, usually a module: CO-RE looks in its BTF).  A DRM file's
+ * private_data is its struct drm_file; prime.dmabufs is the rb-tree of
+ * the dma-bufs it imported or exported, each with its GEM handle, and each
+ * member holds a reference to its buffer (drm_prime_add_buf_handle()). */
+struct rb_node {
+	unsigned long __rb_parent_color;
+	struct rb_node *rb_right;
+	struct rb_node *rb_left;
+} __pai;
+
+struct rb_root {
+	struct rb_node *rb_node;
+} __pai;
+
+struct drm_driver {
+	const char *name;
+} __pai;
+
+struct drm_device {
+	struct device *dev;
+	const struct drm_driver *driver;
+} __pai;
+
+struct drm_minor {
+	struct device *kdev;
+	struct drm_device *dev;
+} __pai;
+
+struct drm_prime_file_private {
+	struct rb_root dmabufs;
+} __pai;
+
+struct drm_file {
+	struct drm_minor *minor;
+	struct drm_prime_file_private prime;
+} __pai;
+
+struct drm_prime_member {
+	struct dma_buf *dma_buf;
+	__u32 handle;
+	struct rb_node dmabuf_rb;
 } __pai;
 
 struct kobject {
@@ -138,6 +236,22 @@ struct bpf_iter_meta {
 struct bpf_iter__dmabuf {
 	struct bpf_iter_meta *meta;
 	struct dma_buf *dmabuf;
+} __pai;
+
+/* Task iterators (5.8+ and 5.13+, kernel/bpf/task_iter.c).  task_file
+ * holds a reference to file while the program runs; task_vma holds the
+ * mm's mmap_lock for reading. */
+struct bpf_iter__task_file {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	__u32 fd;
+	struct file *file;
+} __pai;
+
+struct bpf_iter__task_vma {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	struct vm_area_struct *vma;
 } __pai;
 
 #endif

@@ -27,6 +27,7 @@ static const struct cmd cmds[] = {
 	{ "procs",  cmd_procs,  "per-process dma-buf totals" },
 	{ "trace",  cmd_trace,  "trace exports, attachments, maps and invalidations (BPF)" },
 	{ "revoke", cmd_revoke, "revoke a dma-buf through a holder's fd" },
+	{ "unpin",  cmd_unpin,  "remove the BPF iterators pinned in bpffs" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -129,7 +130,8 @@ int main(int argc, char **argv)
 	cmd = find_cmd(argv[w]);
 	if (!cmd) {
 		err_msg(argv[w], "unknown command", NULL);
-		err_hint("commands: list, show, procs, trace, revoke; see 'dmabufctl --help'");
+		err_hint("commands: list, show, procs, trace, revoke, unpin; "
+			 "see 'dmabufctl --help'");
 		return EXIT_USAGE;
 	}
 	/* "dmabufctl --sysroot D show 5" -> "show --sysroot D 5": the command's

@@ -8,12 +8,12 @@ bin_PROGRAMS += src/dmabufctl
 src_dmabufctl_SOURCES = \
 	src/dmabufctl.c src/cli.c src/cli.h \
 	src/util.c src/util.h src/clock.h \
-	src/dmabuf.c src/dmabuf.h \
+	src/dmabuf.c src/dmabuf.h src/dmabuf_groups.c \
 	src/output.c src/output_json.c src/output.h \
-	src/source.h src/scan.c \
+	src/source.h src/scan.c src/cgroup.c src/cgroup.h \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
-	src/cmd_trace.c src/cmd_revoke.c \
+	src/cmd_trace.c src/cmd_revoke.c src/cmd_unpin.c src/bpf_pins.c src/bpf_pins.h \
 	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h \
 	src/tracer.h src/trace_event.h src/bpf_record.h
 src_dmabufctl_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
@@ -26,7 +26,7 @@ EXTRA_DIST += src/dmabuf_kern.h src/kprobe_regs.h src/dmabuf_core.bpf.h src/trac
 if HAVE_BPF
 src_dmabufctl_SOURCES += \
 	src/bpf_util.c src/bpf_util.h src/ksyms.c src/ksyms.h \
-	src/source_bpf.c src/iter_record.h \
+	src/bpf_iters.c src/bpf_iters.h src/source_bpf.c src/source_tasks.c src/iter_record.h \
 	src/tracer.c src/probes.c src/probes.h src/confirm.c src/confirm.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)

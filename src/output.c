@@ -218,7 +218,8 @@ int out_flush(void)
 
 bool out_holders_known(const struct dmabuf_set *set)
 {
-	return set->status[DMABUF_SRC_FDINFO].used || set->status[DMABUF_SRC_MAPS].used;
+	return set->status[DMABUF_SRC_FDINFO].used || set->status[DMABUF_SRC_MAPS].used ||
+	       set->status[DMABUF_SRC_TASK_FILE].used || set->status[DMABUF_SRC_TASK_VMA].used;
 }
 
 void out_warnings(const struct dmabuf_set *set)

@@ -168,7 +168,9 @@ static inline struct json_object *out_json_array(size_t n)
 }
 
 struct json_object *out_json_str(const char *s);
+/* Integers as json-c prints them, faster (output_json.c). */
 struct json_object *out_json_u64(uint64_t v);
+struct json_object *out_json_int(int v);
 /*
  * Times, every one to the microsecond: seconds (since the epoch, or a
  * duration) with six decimals, milliseconds (keys ending in _ms) with three.

@@ -104,8 +104,8 @@ void probes_unload(struct probes *pr)
 	pr->skel = NULL;
 }
 
-int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, bool kprobe,
-		char *stage, size_t stage_len)
+int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64_t wake_ns,
+		bool kprobe, char *stage, size_t stage_len)
 {
 	uint64_t ts = mono_ns();
 	struct hook hooks[16];
@@ -120,6 +120,7 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, bool k
 		return -errno;
 	}
 	pr->skel->rodata->targ_inode = inode;
+	pr->skel->rodata->wake_window_ns = wake_ns;
 	bpf_object__for_each_program(p, pr->skel->obj)
 		bpf_program__set_autoload(p, false);
 

@@ -33,12 +33,13 @@ struct probes {
 };
 
 /*
- * Open, target, load and attach in one mode, only buffer inode when not 0.
- * Returns 0, or -errno with stage naming the step that failed ("load",
- * "attach FUNC"); probes_unload() then cleans up either way.
+ * Open, target, load and attach in one mode, only buffer inode when not 0;
+ * for wake_ns after an invalidate every record wakes the reader.  Returns
+ * 0, or -errno with stage naming the step that failed ("load", "attach
+ * FUNC"); probes_unload() then cleans up either way.
  */
-int probes_load(struct probes *p, struct kernel_btf *kb, uint64_t inode, bool kprobe,
-		char *stage, size_t stage_len);
+int probes_load(struct probes *p, struct kernel_btf *kb, uint64_t inode, uint64_t wake_ns,
+		bool kprobe, char *stage, size_t stage_len);
 void probes_unload(struct probes *p);
 
 /* The ring buffer's map. */

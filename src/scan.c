@@ -2,15 +2,25 @@
 /*
  * Orchestration: run the sources in priority order into one set.
  *
- * Automatic: debugfs bufinfo lists every buffer, for a tenth of what
- * loading the BPF iterator costs (a verifier pass and all of vmlinux BTF).
- * The iterator (6.16+) runs where it adds something: debugfs cannot be
- * read (not mounted, lockdown, kernels built without it, as Android's are)
- * or timed out on a held reservation lock, or a buffer has importers (only
- * the iterator knows their callback and whether they are dynamic).  procfs
- * then finds the holders by fd, and maps by mapping unless refcounts prove
- * none is mapped (source_maps_needed()).  --source=X runs only X ("procfs"
- * is fd + maps) and fails if X cannot.
+ * Automatic, first the kernel's own view: the BPF iterators (bpf_iters.c),
+ * loaded once per boot and pinned, or once per run.  The task iterators
+ * find every holder (fds, GEM handles, mappings) in one pass with no /proc
+ * walk; the dma-buf iterator (6.16+) lists every buffer, so debugfs is then
+ * read only for what it alone has (show's fences), and otherwise lists the
+ * buffers no process holds.
+ *
+ * Without them (not root, no BTF, BPF refused, a kernel before 5.17, a
+ * replayed tree) the procfs path: debugfs bufinfo lists every buffer, for a
+ * tenth of what loading the dma-buf iterator costs.  The iterator (6.16+)
+ * runs where it adds something: debugfs cannot be read (not mounted,
+ * lockdown, kernels built without it, as Android's are) or timed out on a
+ * held reservation lock, or a buffer has importers (only the iterator knows
+ * their callback and whether they are dynamic).  procfs then finds the
+ * holders by fd, and maps by mapping unless refcounts prove none is mapped
+ * (source_maps_needed()).
+ *
+ * --source=LIST runs only the sources named ("bpf" is the three iterators,
+ * "procfs" is fd + maps) and fails if one of them cannot run at all.
  *
  * The listing and the fd walk are independent kernel reads (bufinfo alone
  * is a fifth of list's time on a busy host), so on a live system a second
@@ -19,17 +29,31 @@
  * fds into the set once both threads are done.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "source.h"
 #include "util.h"
 
+/* Whether name is in the comma-separated --source list (all without one). */
 static bool want(const struct scan_opts *opts, const char *name)
 {
-	return !opts->only || !strcmp(opts->only, name);
+	size_t n = strlen(name);
+	const char *p;
+
+	if (!opts->only)
+		return true;
+	for (p = opts->only; p; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	}
+	return false;
 }
 
 static void warn_skipped(struct dmabuf_set *set, enum dmabuf_source src)
@@ -64,34 +88,12 @@ static int scan_holders(struct dmabuf_set *set, struct procfs_walk *w,
 	return ret;
 }
 
-static bool any_attachments(const struct dmabuf_set *set)
-{
-	for (size_t i = 0; i < set->nr_bufs; i++)
-		if (set->bufs[i]->nr_attachments)
-			return true;
-	return false;
-}
-
-/* Returns 0 when the iterator listed every buffer. */
-static int scan_bpf(struct dmabuf_set *set, const struct scan_opts *opts)
-{
-	int ret = source_bpf_scan(set, opts);
-
-	if (!ret) {
-		if (!set->status[DMABUF_SRC_BPF].tried)
-			dmabuf_source_used(set, DMABUF_SRC_BPF);
-	} else if (!set->status[DMABUF_SRC_BPF].tried) {
-		dmabuf_source_skipped(set, DMABUF_SRC_BPF, "%s", strerror(-ret));
-	}
-	return ret;
-}
-
 struct listing {
 	struct dmabuf_set *set;
 	const struct scan_opts *opts;
 	bool listed;		/* a source listed every buffer */
 	int debugfs;		/* its result, -ENOENT when not run */
-	int ret;		/* of the last source run, for --source */
+	int ret;		/* debugfs's, for --source */
 	struct procfs_walk *walk;	/* to join once listed, when ready */
 	bool walk_ready;
 	struct procfs_walk part;	/* what this thread found */
@@ -103,21 +105,16 @@ static void list_buffers(struct listing *l)
 	struct dmabuf_set *set = l->set;
 
 	l->debugfs = -ENOENT;
+	/* The dma-buf iterator ran already, if it could (source_bpf_scan()). */
+	l->listed = set->status[DMABUF_SRC_BPF].used;
 	if (want(opts, "debugfs")) {
-		l->ret = l->debugfs = source_debugfs_scan(set, opts);
-		if (l->ret && opts->only)
+		if (l->listed && !opts->detail) {
+			dmabuf_source_skipped(set, DMABUF_SRC_DEBUGFS, "not needed: the BPF "
+					      "iterator listed every buffer");
 			return;
-		l->listed = !l->ret;
-	}
-	if (want(opts, "bpf")) {
-		/* A replay says why it cannot run BPF rather than "not needed". */
-		if (l->listed && !opts->sysroot && !any_attachments(set)) {
-			dmabuf_source_skipped(set, DMABUF_SRC_BPF, "not needed: debugfs listed "
-					      "every buffer and none has an importer");
-		} else {
-			l->ret = scan_bpf(set, opts);
-			l->listed |= !l->ret;
 		}
+		l->ret = l->debugfs = source_debugfs_scan(set, opts);
+		l->listed |= !l->ret;
 	}
 }
 
@@ -131,11 +128,13 @@ static void *listing_thread(void *arg)
 	return NULL;
 }
 
-int scan(struct dmabuf_set *set, const struct scan_opts *opts)
+/* The procfs path: the listing (debugfs) beside the fd walk, then fdinfo
+ * and maps. */
+static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	struct procfs_walk w = { .procfd = -1 };
 	struct listing l = { .set = set, .opts = opts, .walk = &w, .part.procfd = -1 };
-	bool listing = want(opts, "debugfs") || want(opts, "bpf");
+	bool listing = want(opts, "debugfs");
 	bool walk = want(opts, "procfs");
 	bool together = listing && walk && !opts->sysroot;
 	pthread_t thread;
@@ -157,7 +156,7 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts)
 		ret = l.ret;
 		goto out;
 	}
-	if (!l.listed && l.debugfs && want(opts, "debugfs"))
+	if (!l.listed && l.debugfs && listing)
 		warn_skipped(set, DMABUF_SRC_DEBUGFS);
 
 	if (walk) {
@@ -168,6 +167,115 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	ret = 0;
 out:
 	procfs_walk_free(&w);
+	return ret;
+}
+
+/*
+ * The revoked mark of the patched kernel is in fdinfo only: when asked for
+ * (the REVOKED column, show), read it through one holder's fd per buffer,
+ * as the fd walk would have (procfs_resolve() of a walk made of those fds).
+ */
+static int scan_fdinfo(struct dmabuf_set *set, const struct scan_opts *opts)
+{
+	struct procfs_walk w = { 0 };
+	size_t i, j;
+	int ret;
+
+	/* Live (the task iterators ran): no --sysroot. */
+	w.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w.procfd < 0) {
+		ret = -errno;
+		dmabuf_source_skipped(set, DMABUF_SRC_FDINFO, "cannot open /proc: %s",
+				      strerror(-ret));
+		return ret;
+	}
+	w.live = false;		/* no fstatat() identity: read every fdinfo */
+	for (i = 0; i < set->nr_bufs; i++) {
+		const struct dmabuf *buf = set->bufs[i];
+
+		for (j = 0; j < buf->nr_holders; j++) {
+			const struct dmabuf_holder *h = &buf->holders[j];
+			struct procfs_fd *f;
+
+			if (!h->nr_fds)
+				continue;
+			if (w.nr == w.alloc) {
+				w.alloc = w.alloc ? 2 * w.alloc : 64;
+				w.fds = xrealloc(w.fds, w.alloc * sizeof(*w.fds));
+			}
+			f = &w.fds[w.nr++];
+			memset(f, 0, sizeof(*f));
+			/* /proc/TID works for a thread as for a process. */
+			f->tgid = f->holder = h->pid;
+			f->fd = h->fds[0];
+			break;
+		}
+	}
+	ret = procfs_resolve(set, &w, opts);
+	procfs_walk_free(&w);
+	return ret;
+}
+
+/* The kernel path, once the task iterators found the holders: debugfs
+ * where it adds something, fdinfo for the revoked mark when asked, maps
+ * only if task_vma failed. */
+static int scan_tasks(struct dmabuf_set *set, const struct scan_opts *opts)
+{
+	bool listed = set->status[DMABUF_SRC_BPF].used;
+	struct procfs_walk w;
+	int ret = 0;
+
+	if (want(opts, "debugfs")) {
+		if (!listed || opts->detail) {
+			ret = source_debugfs_scan(set, opts);
+			if (ret && !listed)
+				warn_skipped(set, DMABUF_SRC_DEBUGFS);
+			if (ret && (listed || !opts->only))
+				ret = 0;	/* what it adds is not needed */
+		} else {
+			dmabuf_source_skipped(set, DMABUF_SRC_DEBUGFS, "not needed: the BPF "
+					      "iterator listed every buffer");
+		}
+	}
+	if (ret || !want(opts, "procfs"))
+		return ret;
+	if (opts->fdinfo || opts->detail)
+		scan_fdinfo(set, opts);
+	else
+		dmabuf_source_skipped(set, DMABUF_SRC_FDINFO, "not needed: the task_file "
+				      "iterator found every fd");
+	if (set->status[DMABUF_SRC_TASK_VMA].used) {
+		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "not needed: the task_vma iterator "
+				      "found every mapping");
+		return 0;
+	}
+	/* Its load or attach failed alone: read maps. */
+	ret = procfs_walk_begin(&w, opts);
+	if (!ret)
+		ret = source_maps_scan(set, opts, &w);
+	else
+		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "%s", w.why);
+	procfs_walk_free(&w);
+	return opts->only ? ret : 0;
+}
+
+int scan(struct dmabuf_set *set, const struct scan_opts *opts)
+{
+	int ret = 0;
+
+	if (want(opts, "bpf")) {
+		ret = source_bpf_scan(set, opts);
+		if (ret && opts->only)
+			goto out;	/* named, and none of the iterators ran */
+	}
+	if (set->status[DMABUF_SRC_TASK_FILE].used)
+		ret = scan_tasks(set, opts);
+	else if (want(opts, "debugfs") || want(opts, "procfs"))
+		ret = scan_procfs(set, opts);
+	else
+		ret = 0;
+out:
 	dmabuf_set_finish(set);
+	cgroup_fill(set, opts);
 	return ret;
 }

@@ -14,8 +14,9 @@
 
 struct scan_opts {
 	const char *sysroot;	/* NULL: live system */
-	const char *only;	/* NULL, "bpf", "debugfs" or "procfs" */
+	const char *only;	/* NULL, or a comma-separated list of bpf, debugfs, procfs */
 	pid_t pid;		/* 0: all processes */
+	bool pin;		/* BPF: read the iterators' pins, pin what is loaded */
 	bool detail;		/* show: everything every source knows */
 	bool fdinfo;		/* read each buffer's fdinfo even when debugfs or BPF
 				 * described it: the revoked mark is only there */
@@ -25,8 +26,18 @@ struct scan_opts {
  * -errno when --source named a source that could not run (reason reported). */
 int scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
+/*
+ * The BPF iterators, loaded (or read from their pins) together: the dma-buf
+ * iterator lists the buffers (DMABUF_SRC_BPF), task_file and task_vma find
+ * the holders (DMABUF_SRC_TASK_FILE, _TASK_VMA).  Each source's status says
+ * whether it ran.  0 when one did, else -errno (the reasons are recorded).
+ */
 #ifdef HAVE_BPF
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
+struct bpf_iters;
+/* source_tasks.c: the task iterators' records into the model. */
+void source_tasks_parse(struct dmabuf_set *set, const struct bpf_iters *it,
+			const struct scan_opts *opts);
 #else
 #include <errno.h>
 
@@ -34,6 +45,8 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 static inline int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	dmabuf_source_skipped(set, DMABUF_SRC_BPF, "built without BPF support");
+	dmabuf_source_skipped(set, DMABUF_SRC_TASK_FILE, "built without BPF support");
+	dmabuf_source_skipped(set, DMABUF_SRC_TASK_VMA, "built without BPF support");
 	return -EOPNOTSUPP;
 }
 #endif

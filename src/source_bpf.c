@@ -1,78 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Source: the dma-buf BPF iterator (Linux 6.16+, iter/dmabuf).  Lists every
- * buffer with size, exporter, name, refcount, flags and attachments (device,
+ * Sources: the BPF iterators (bpf_iters.c loads or opens them, all at
+ * once).  Here the dma-buf iterator (Linux 6.16+, iter/dmabuf): every buffer
+ * with size, exporter, name, refcount, flags and attachments (device,
  * dynamic or not, importer callback symbol) without debugfs and without
- * taking each buffer's reservation lock as debugfs bufinfo does.
- *
- * On 6.16+ the program is loaded straight away (libbpf parses vmlinux BTF
- * once for it); only when that fails do we look at the kernel's BTF for the
- * reason.  Older releases are checked in the BTF first.
- * The reason goes to the set (kernel too old, no BTF, BPF refused, not
- * root) and scan() falls back to debugfs.
+ * taking each buffer's reservation lock as debugfs bufinfo does; the task
+ * iterators' records go to source_tasks.c.  Each iterator that could not
+ * run says why in its source's status (kernel too old, no BTF, BPF refused,
+ * not root), and scan() takes the other sources.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/utsname.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "source.h"
-#include "bpf_util.h"
+#include "bpf_iters.h"
 #include "iter_record.h"
 #include "ksyms.h"
-#include "iter.skel.h"
 #include "util.h"
-
-static int skip(struct dmabuf_set *set, int err, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int skip(struct dmabuf_set *set, int err, const char *hint, const char *fmt, ...)
-{
-	char why[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	dmabuf_source_skipped(set, DMABUF_SRC_BPF, "%s", why);
-	if (hint)
-		dmabuf_source_hint(set, DMABUF_SRC_BPF, hint);
-	return err;
-}
-
-/* Read the iterator to the end: early 6.16 kernels stopped after the first
- * read(), so keep reading until 0 and check the records add up. */
-static ssize_t read_all(int fd, char **out)
-{
-	size_t len = 0, alloc = 64 * 1024;
-	char *buf = xmalloc(alloc);
-
-	for (;;) {
-		ssize_t n;
-
-		if (alloc - len < 4096)
-			buf = xrealloc(buf, alloc *= 2);
-		n = read(fd, buf + len, alloc - len);
-		if (n < 0) {
-			int e = errno;
-
-			if (e == EINTR || e == EAGAIN)
-				continue;
-			free(buf);
-			return -e;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	return (ssize_t)len;
-}
 
 static void nul_terminate(char *s, size_t n)
 {
@@ -81,7 +27,7 @@ static void nul_terminate(char *s, size_t n)
 
 /* Records are self-describing (iter_record.h): a buffer, its attachments, maybe
  * a "more" marker.  An attachment must follow its own buffer. */
-static int parse_records(struct dmabuf_set *set, char *data, size_t len)
+static int parse_records(struct dmabuf_set *set, const char *data, size_t len)
 {
 	struct ksyms *ks = ksyms_new();
 	struct dmabuf *buf = NULL;
@@ -148,104 +94,46 @@ out:
 	return 0;
 }
 
-/*
- * Whether the kernel's BTF has the iterator's context (6.16+).  Parsing
- * vmlinux BTF costs more than the rest of a list, and libbpf does it again
- * to load: only for a reason, or on releases that predate the iterator.
- */
-static bool kernel_has_iter(void)
-{
-	struct kernel_btf *kb;
-	bool has;
-	int err;
-
-	kb = kernel_btf_load(&err);
-	if (!kb)
-		return true;	/* cannot tell: do not blame the kernel */
-	has = kernel_btf_has_struct(kb, "bpf_iter__dmabuf");
-	kernel_btf_free(kb);
-	return has;
-}
-
-static int skip_old(struct dmabuf_set *set, const struct utsname *un)
-{
-	return skip(set, -EOPNOTSUPP, NULL,
-		    "kernel %s is too old: no dma-buf BPF iterator (Linux 6.16+)", un->release);
-}
-
-/* A release before 6.16, which added the iterator.  Those are asked the
- * BTF first (a backport is still found): a failed load costs more, as
- * libbpf parses vmlinux and then every module's BTF for the target. */
-static bool release_before_iter(const char *release)
-{
-	int major, minor;
-
-	if (sscanf(release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major < 6 || (major == 6 && minor < 16);
-}
+static const enum dmabuf_source iter_source[BPF_ITER_NR] = {
+	[BPF_ITER_DMABUF] = DMABUF_SRC_BPF,
+	[BPF_ITER_TASK_FILE] = DMABUF_SRC_TASK_FILE,
+	[BPF_ITER_TASK_VMA] = DMABUF_SRC_TASK_VMA,
+};
 
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
-	struct iter_bpf *skel = NULL;
-	struct bpf_link *link = NULL;
-	struct utsname un;
-	char *data = NULL;
-	ssize_t len;
-	int fd = -1, ret;
+	struct bpf_iters_opts io = { .pin = opts->pin };
+	struct bpf_iters it;
+	int k, ret = -EOPNOTSUPP;
 
+	for (k = 0; k < BPF_ITER_NR; k++) {
+		if (opts->sysroot)
+			dmabuf_source_skipped(set, iter_source[k],
+					      "replaying a captured tree (--sysroot)");
+		io.want[k] = true;
+	}
 	if (opts->sysroot)
-		return skip(set, -EOPNOTSUPP, NULL, "replaying a captured tree (--sysroot)");
-	bpf_util_init_log();
-	uname(&un);
+		return -EOPNOTSUPP;
+	bpf_iters_read(&it, &io);
+	for (k = 0; k < BPF_ITER_NR; k++) {
+		const struct bpf_iter_out *o = &it.out[k];
 
-	/* The kernel's verifier needs its own BTF for tracing programs. */
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return skip(set, -EOPNOTSUPP, "the iterator needs a kernel with CONFIG_DEBUG_INFO_BTF",
-			    "kernel %s has no BTF", un.release);
-	if (release_before_iter(un.release) && !kernel_has_iter())
-		return skip_old(set, &un);
-	if (geteuid() != 0)
-		return skip(set, -EPERM, "run as root for the BPF iterator", "not root");
-
-	/* Load first: the supported case then parses vmlinux BTF once. */
-	skel = iter_bpf__open_and_load();
-	if (!skel) {
-		ret = -errno;
-		if (ret != -EPERM && ret != -EACCES && !kernel_has_iter())
-			ret = skip(set, -EOPNOTSUPP, NULL,
-				   "kernel %s has no dma-buf BPF iterator", un.release);
-		else
-			skip(set, ret, NULL, "kernel refused the BPF iterator: %s", strerror(-ret));
-		goto cleanup;
+		if (o->ok)
+			continue;
+		dmabuf_source_skipped(set, iter_source[k], "%s", o->why);
+		if (o->hint)
+			dmabuf_source_hint(set, iter_source[k], o->hint);
+		if (ret == -EOPNOTSUPP || o->err == -EPERM)
+			ret = o->err ? o->err : -EOPNOTSUPP;
 	}
-	link = bpf_program__attach_iter(skel->progs.dmabuf_collect, NULL);
-	if (!link) {
-		ret = -errno;
-		skip(set, ret, NULL, "kernel refused the BPF iterator: attach: %s", strerror(-ret));
-		goto cleanup;
-	}
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		ret = -errno;
-		skip(set, ret, NULL, "cannot create the BPF iterator: %s", strerror(-ret));
-		goto cleanup;
-	}
-	len = read_all(fd, &data);
-	if (len < 0) {
-		ret = (int)len;
-		skip(set, ret, NULL, "reading the BPF iterator: %s", strerror(-ret));
-		goto cleanup;
-	}
-	ret = parse_records(set, data, (size_t)len);
-	if (!ret)
+	if (it.out[BPF_ITER_DMABUF].ok) {
+		parse_records(set, it.out[BPF_ITER_DMABUF].data, it.out[BPF_ITER_DMABUF].len);
 		dmabuf_source_used(set, DMABUF_SRC_BPF);
-
-cleanup:
-	free(data);
-	if (fd >= 0)
-		close(fd);
-	bpf_link__destroy(link);
-	iter_bpf__destroy(skel);
+	}
+	source_tasks_parse(set, &it, opts);
+	for (k = 0; k < BPF_ITER_NR; k++)
+		if (set->status[iter_source[k]].used)
+			ret = 0;
+	bpf_iters_free(&it);
 	return ret;
 }

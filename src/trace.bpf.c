@@ -20,14 +20,43 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load: 0 traces every buffer. */
 const volatile __u64 targ_inode = 0;
+/* How long after an invalidate every record wakes the reader: the
+ * importers' --timeout (confirmations are final as soon as they are read). */
+const volatile __u64 wake_window_ns = 3000000000ull;
 
 __u64 lost = 0;		/* events dropped: ring buffer full */
 __u64 truncated = 0;	/* invalidates with more than TRACE_MAX_ATTACH attachments */
+__u64 inval_until = 0;	/* ktime until which every record wakes the reader */
+__u64 last_wake = 0;	/* ktime of the last wakeup asked for */
+
+#define RING_SIZE	(8 << 20)	/* about 40000 events of burst */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);	/* 32768 events of burst */
+	__uint(max_entries, RING_SIZE);
 } events SEC(".maps");
+
+/*
+ * Wakeups.  A wakeup per record costs the traced task an interrupt and an
+ * IPI, and the tracer a context switch per event: at a few thousand events
+ * a second that was most of what tracing cost.  So a record wakes the
+ * reader only when it is the first in TRACE_WAKE_NS, when the ring is a
+ * quarter full, or while an invalidate's confirmations are pending; the
+ * rest wait for the next wakeup or the reader's own timeout (tracer.c), at
+ * most TRACE_WAKE_NS later.  Races between CPUs on last_wake only cost an
+ * extra or a missing wakeup, which the timeout covers.
+ */
+static __always_inline void ev_submit(struct trace_event *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (e->ts < inval_until || e->ts - last_wake >= TRACE_WAKE_NS ||
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= RING_SIZE / 4) {
+		flags = BPF_RB_FORCE_WAKEUP;
+		last_wake = e->ts;
+	}
+	bpf_ringbuf_submit(e, flags);
+}
 
 /*
  * Per-thread state: whether we are inside an _unlocked wrapper (its locked
@@ -95,9 +124,11 @@ static __always_inline int traced(__u64 ino)
 	return !targ_inode || ino == targ_inode;
 }
 
-static __always_inline __u64 buf_inode(struct dma_buf *buf)
+/* direct: in the helpers below, what CORE_RD() does with pointers the
+ * verifier knows (fentry/fexit arguments): true there, false for kprobes. */
+static __always_inline __u64 buf_inode(struct dma_buf *buf, bool direct)
 {
-	return BPF_CORE_READ(buf, file, f_inode, i_ino);
+	return CORE_RD(direct, buf->file->f_inode->i_ino, buf, file, f_inode, i_ino);
 }
 
 static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
@@ -130,64 +161,67 @@ static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
 	return e;
 }
 
-static __always_inline void fill_buf(struct trace_event *e, struct dma_buf *buf)
+static __always_inline void fill_buf(struct trace_event *e, struct dma_buf *buf, bool direct)
 {
-	e->size = BPF_CORE_READ(buf, size);
-	read_buf_names(buf, e->exporter, e->name);
+	e->size = CORE_RD(direct, buf->size, buf, size);
+	read_buf_names(buf, e->exporter, e->name, direct);
 }
 
-static __always_inline void fill_attach(struct trace_event *e, struct dma_buf_attachment *att)
+static __always_inline void fill_attach(struct trace_event *e, struct dma_buf_attachment *att,
+					bool direct)
 {
 	const struct dma_buf_attach_ops *ops;
 
 	e->attach = (__u64)att;
-	ops = BPF_CORE_READ(att, importer_ops);
+	ops = CORE_RD(direct, att->importer_ops, att, importer_ops);
 	e->dynamic = ops != NULL;
-	e->callback = ops_callback(ops);
-	read_att_device(att, e->device);
+	e->callback = ops_callback(ops, direct);
+	read_att_device(att, e->device, direct);
 }
 
-static __always_inline int do_export(struct dma_buf *buf)
+static __always_inline int do_export(struct dma_buf *buf, bool direct)
 {
 	struct trace_event *e;
 	__u64 ino;
 
 	if (!buf || IS_ERR_PTR(buf))
 		return 0;
-	ino = buf_inode(buf);
+	ino = buf_inode(buf, direct);
 	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_EXPORT, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf);
-	bpf_ringbuf_submit(e, 0);
+	fill_buf(e, buf, direct);
+	ev_submit(e);
 	return 0;
 }
 
 /* dma_buf_file_release(): the file's last reference; the buffer goes with it.
- * (dma_buf_release(), the dentry op, runs after the inode is unlinked.) */
-static __always_inline int do_release(struct inode *inode, struct file *file)
+ * (dma_buf_release(), the dentry op, runs after the inode is unlinked.)
+ * private_data is a void pointer: the buffer is read by probe. */
+static __always_inline int do_release(struct inode *inode, struct file *file, bool direct)
 {
 	struct trace_event *e;
 	struct dma_buf *buf;
 	__u64 ino;
 
-	ino = BPF_CORE_READ(inode, i_ino);
+	ino = CORE_RD(direct, inode->i_ino, inode, i_ino);
 	if (!traced(ino))
 		return 0;
-	buf = BPF_CORE_READ(file, private_data);
+	buf = CORE_RD(direct, file->private_data, file, private_data);
 	if (!buf)
 		return 0;
 	e = ev_new(TRACE_RELEASE, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf);
-	bpf_ringbuf_submit(e, 0);
+	fill_buf(e, buf, false);
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma, long ret)
+static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma, long ret,
+				   bool direct)
 {
 	struct trace_event *e;
 	struct dma_buf *buf;
@@ -195,23 +229,24 @@ static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma
 
 	if (ret)
 		return 0;
-	ino = BPF_CORE_READ(file, f_inode, i_ino);
+	ino = CORE_RD(direct, file->f_inode->i_ino, file, f_inode, i_ino);
 	if (!traced(ino))
 		return 0;
-	buf = BPF_CORE_READ(file, private_data);
+	buf = CORE_RD(direct, file->private_data, file, private_data);
 	e = ev_new(TRACE_MMAP, ino);
 	if (!e)
 		return 0;
 	if (buf)
-		fill_buf(e, buf);
-	e->size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
-	e->arg = BPF_CORE_READ(vma, vm_pgoff) << 12;
-	bpf_ringbuf_submit(e, 0);
+		fill_buf(e, buf, false);
+	e->size = CORE_RD(direct, vma->vm_end, vma, vm_end) -
+		  CORE_RD(direct, vma->vm_start, vma, vm_start);
+	e->arg = CORE_RD(direct, vma->vm_pgoff, vma, vm_pgoff) << 12;
+	ev_submit(e);
 	return 0;
 }
 
 static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
-					struct dma_buf_attachment *att)
+					struct dma_buf_attachment *att, bool direct)
 {
 	struct trace_event *e;
 	__u64 ino;
@@ -219,18 +254,18 @@ static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
 	if (!att || IS_ERR_PTR(att))
 		return 0;
 	if (!buf)
-		buf = BPF_CORE_READ(att, dmabuf);
+		buf = CORE_RD(direct, att->dmabuf, att, dmabuf);
 	if (!buf)
 		return 0;
-	ino = buf_inode(buf);
+	ino = buf_inode(buf, direct);
 	if (!traced(ino))
 		return 0;
 	e = ev_new(kind, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf);
-	fill_attach(e, att);
-	bpf_ringbuf_submit(e, 0);
+	fill_buf(e, buf, direct);
+	fill_attach(e, att, direct);
+	ev_submit(e);
 	return 0;
 }
 
@@ -242,15 +277,17 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 	__u64 ino, id;
 	int i;
 
-	ino = buf_inode(buf);
+	/* Rare: probe reads, and the list walk needs them. */
+	ino = buf_inode(buf, false);
 	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_INVALIDATE, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf);
+	fill_buf(e, buf, false);
 	id = e->ts;
-	bpf_ringbuf_submit(e, 0);
+	inval_until = e->ts + wake_window_ns;
+	ev_submit(e);
 
 	/* The caller holds the reservation lock: the list is stable. */
 	head = &buf->attachments;
@@ -261,9 +298,9 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 		att = (void *)pos - bpf_core_field_offset(att->node);
 		e = ev_new(TRACE_INV_ATTACH, ino);
 		if (e) {
-			fill_attach(e, att);
+			fill_attach(e, att, false);
 			e->arg = id;
-			bpf_ringbuf_submit(e, 0);
+			ev_submit(e);
 		}
 		pos = BPF_CORE_READ(pos, next);
 	}
@@ -277,34 +314,34 @@ static __always_inline int do_inv_done(struct dma_buf *buf)
 	struct trace_event *e;
 	__u64 ino;
 
-	ino = buf_inode(buf);
+	ino = buf_inode(buf, false);
 	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_INV_DONE, ino);
 	if (e)
-		bpf_ringbuf_submit(e, 0);
+		ev_submit(e);
 	return 0;
 }
 
-static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slot)
+static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slot, bool direct)
 {
 	struct trace_event *e;
 	struct dma_buf *buf;
 	__u64 ino;
 
-	buf = BPF_CORE_READ(att, dmabuf);
+	buf = CORE_RD(direct, att->dmabuf, att, dmabuf);
 	if (!buf)
 		return 0;
-	ino = buf_inode(buf);
+	ino = buf_inode(buf, direct);
 	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_CALLBACK, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf);
-	fill_attach(e, att);
+	fill_buf(e, buf, direct);
+	fill_attach(e, att, direct);
 	e->slot = slot;
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -316,21 +353,21 @@ static __always_inline int do_map_ret(__u32 what, void *ret)
 
 	if (!stash_take(what, &v) || IS_ERR_PTR(ret))
 		return 0;
-	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a);
+	return do_attach_ev(TRACE_MAP, NULL, (void *)v.a, false);
 }
 
-static __always_inline int do_unmap_unl(struct dma_buf_attachment *att)
+static __always_inline int do_unmap_unl(struct dma_buf_attachment *att, bool direct)
 {
 	stash_put(ST_UNMAP_UNLOCKED, (__u64)att, 0);
-	return do_attach_ev(TRACE_UNMAP, NULL, att);
+	return do_attach_ev(TRACE_UNMAP, NULL, att, direct);
 }
 
 /* The locked callee: already reported by its _unlocked wrapper. */
-static __always_inline int do_unmap(struct dma_buf_attachment *att)
+static __always_inline int do_unmap(struct dma_buf_attachment *att, bool direct)
 {
 	if (stash_has(ST_UNMAP_UNLOCKED))
 		return 0;
-	return do_attach_ev(TRACE_UNMAP, NULL, att);
+	return do_attach_ev(TRACE_UNMAP, NULL, att, direct);
 }
 
 /* ---- fentry/fexit (BPF trampolines) ---- */
@@ -338,32 +375,32 @@ static __always_inline int do_unmap(struct dma_buf_attachment *att)
 SEC("fexit/dma_buf_export")
 int BPF_PROG(fx_export, const void *exp_info, struct dma_buf *ret)
 {
-	return do_export(ret);
+	return do_export(ret, true);
 }
 
 SEC("fentry/dma_buf_file_release")
 int BPF_PROG(fe_release, struct inode *inode, struct file *file)
 {
-	return do_release(inode, file);
+	return do_release(inode, file, true);
 }
 
 SEC("fexit/dma_buf_mmap_internal")
 int BPF_PROG(fx_mmap, struct file *file, struct vm_area_struct *vma, int ret)
 {
-	return do_mmap(file, vma, ret);
+	return do_mmap(file, vma, ret, true);
 }
 
 SEC("fexit/dma_buf_dynamic_attach")
 int BPF_PROG(fx_attach, struct dma_buf *buf, struct device *dev, const void *ops,
 	     void *priv, struct dma_buf_attachment *ret)
 {
-	return do_attach_ev(TRACE_ATTACH, buf, ret);
+	return do_attach_ev(TRACE_ATTACH, buf, ret, true);
 }
 
 SEC("fentry/dma_buf_detach")
 int BPF_PROG(fe_detach, struct dma_buf *buf, struct dma_buf_attachment *att)
 {
-	return do_attach_ev(TRACE_DETACH, buf, att);
+	return do_attach_ev(TRACE_DETACH, buf, att, true);
 }
 
 SEC("fentry/dma_buf_map_attachment_unlocked")
@@ -379,7 +416,7 @@ int BPF_PROG(fx_map_unl, struct dma_buf_attachment *att, int dir, void *ret)
 	stash_del(ST_MAP_UNLOCKED);
 	if (IS_ERR_PTR(ret))
 		return 0;
-	return do_attach_ev(TRACE_MAP, NULL, att);
+	return do_attach_ev(TRACE_MAP, NULL, att, true);
 }
 
 SEC("fexit/dma_buf_map_attachment")
@@ -387,13 +424,13 @@ int BPF_PROG(fx_map, struct dma_buf_attachment *att, int dir, void *ret)
 {
 	if (IS_ERR_PTR(ret) || stash_has(ST_MAP_UNLOCKED))
 		return 0;
-	return do_attach_ev(TRACE_MAP, NULL, att);
+	return do_attach_ev(TRACE_MAP, NULL, att, true);
 }
 
 SEC("fentry/dma_buf_unmap_attachment_unlocked")
 int BPF_PROG(fe_unmap_unl, struct dma_buf_attachment *att)
 {
-	return do_unmap_unl(att);
+	return do_unmap_unl(att, true);
 }
 
 SEC("fexit/dma_buf_unmap_attachment_unlocked")
@@ -406,7 +443,7 @@ int BPF_PROG(fx_unmap_unl, struct dma_buf_attachment *att)
 SEC("fentry/dma_buf_unmap_attachment")
 int BPF_PROG(fe_unmap, struct dma_buf_attachment *att)
 {
-	return do_unmap(att);
+	return do_unmap(att, true);
 }
 
 /* Target set at run time: dma_buf_invalidate_mappings (7.1+) or
@@ -428,12 +465,12 @@ int BPF_PROG(fx_inval, struct dma_buf *buf)
 SEC("fentry")								\
 int BPF_PROG(fe_cb##n, struct dma_buf_attachment *att)			\
 {									\
-	return do_callback(att, n);					\
+	return do_callback(att, n, true);				\
 }									\
 SEC("kprobe")								\
 int BPF_KPROBE(kp_cb##n, struct dma_buf_attachment *att)		\
 {									\
-	return do_callback(att, n);					\
+	return do_callback(att, n, false);				\
 }
 
 CALLBACK_SLOT(0)
@@ -450,13 +487,13 @@ CALLBACK_SLOT(7)
 SEC("kretprobe")
 int BPF_KRETPROBE(kr_export, struct dma_buf *ret)
 {
-	return do_export(ret);
+	return do_export(ret, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kp_release, struct inode *inode, struct file *file)
 {
-	return do_release(inode, file);
+	return do_release(inode, file, false);
 }
 
 SEC("kprobe")
@@ -473,19 +510,19 @@ int BPF_KRETPROBE(kr_mmap, long ret)
 
 	if (!stash_take(ST_MMAP, &v))
 		return 0;
-	return do_mmap((void *)v.a, (void *)v.b, (int)ret);
+	return do_mmap((void *)v.a, (void *)v.b, (int)ret, false);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(kr_attach, struct dma_buf_attachment *ret)
 {
-	return do_attach_ev(TRACE_ATTACH, NULL, ret);
+	return do_attach_ev(TRACE_ATTACH, NULL, ret, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kp_detach, struct dma_buf *buf, struct dma_buf_attachment *att)
 {
-	return do_attach_ev(TRACE_DETACH, buf, att);
+	return do_attach_ev(TRACE_DETACH, buf, att, false);
 }
 
 SEC("kprobe")
@@ -518,7 +555,7 @@ int BPF_KRETPROBE(kr_map, void *ret)
 SEC("kprobe")
 int BPF_KPROBE(kp_unmap_unl, struct dma_buf_attachment *att)
 {
-	return do_unmap_unl(att);
+	return do_unmap_unl(att, false);
 }
 
 SEC("kretprobe")
@@ -531,7 +568,7 @@ int BPF_KRETPROBE(kr_unmap_unl)
 SEC("kprobe")
 int BPF_KPROBE(kp_unmap, struct dma_buf_attachment *att)
 {
-	return do_unmap(att);
+	return do_unmap(att, false);
 }
 
 SEC("kprobe")

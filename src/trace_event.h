@@ -10,6 +10,7 @@
 
 #define TRACE_NR_CALLBACKS	8	/* importer callback program slots */
 #define TRACE_MAX_ATTACH	32	/* attachments reported per invalidate */
+#define TRACE_WAKE_NS		100000000ull	/* records may wait this long for the reader */
 
 enum trace_kind {
 	TRACE_EXPORT = 1,	/* dma_buf_export() returned a buffer */

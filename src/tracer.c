@@ -27,6 +27,7 @@ struct tracer {
 	bool kprobes;
 	char *fallback;
 	double load_ms;
+	uint64_t timeout_ns;		/* importers' time after an invalidate */
 	int64_t wall_offset_ns;
 	uint64_t seen;
 	struct ksyms *ks;		/* callback names */
@@ -101,10 +102,11 @@ static void unload(struct tracer *t)
 }
 
 /* Probes in one mode and the ring buffer: 0, or -errno and the stage. */
-static int load_mode(struct tracer *t, struct kernel_btf *kb, uint64_t inode, bool kprobe,
-		     char *stage, size_t stage_len)
+static int load_mode(struct tracer *t, struct kernel_btf *kb, const struct tracer_opts *opts,
+		     bool kprobe, char *stage, size_t stage_len)
 {
-	int ret = probes_load(&t->probes, kb, inode, kprobe, stage, stage_len);
+	int ret = probes_load(&t->probes, kb, opts->inode, t->timeout_ns + TRACER_SLACK_NS,
+			      kprobe, stage, stage_len);
 
 	if (ret)
 		return ret;
@@ -147,8 +149,9 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 
 	t = xcalloc(1, sizeof(*t));
 	t->ks = ksyms_new();
+	t->timeout_ns = (uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9);
 	if (!opts->kprobes) {
-		ret = load_mode(t, kb, opts->inode, false, stage, sizeof(stage));
+		ret = load_mode(t, kb, opts, false, stage, sizeof(stage));
 		if (!ret)
 			goto loaded;
 		snprintf(why_fentry, sizeof(why_fentry), "fentry %s: %s", stage, strerror(-ret));
@@ -163,7 +166,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 			*why_fentry ? "; " : "");
 		goto fail;
 	}
-	ret = load_mode(t, kb, opts->inode, true, stage, sizeof(stage));
+	ret = load_mode(t, kb, opts, true, stage, sizeof(stage));
 	if (ret) {
 		int first = opts->kprobes ? ret : fentry_err;
 
@@ -178,7 +181,7 @@ loaded:
 	kernel_btf_free(kb);
 	t->load_ms = (mono_ns() - t0) / 1e6;
 	t->wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
-	t->cs = confirm_new((uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9), t->ks);
+	t->cs = confirm_new(t->timeout_ns, t->ks);
 	confirm_set_hooked(t->cs, t->probes.callbacks, t->probes.nr_callbacks);
 	t->info = (struct tracer_info){
 		.mode = t->kprobes ? "kprobe" : "fentry",
@@ -239,10 +242,16 @@ int tracer_poll(struct tracer *t, int timeout_ms, const struct tracer_handlers *
 		if (timeout_ms < 0 || ms < timeout_ms)
 			timeout_ms = ms;
 	}
+	/* Records wake us at most every TRACE_WAKE_NS (trace.bpf.c): read the
+	 * others at least as often. */
+	if (timeout_ms < 0 || timeout_ms > (int)(TRACE_WAKE_NS / 1000000))
+		timeout_ms = (int)(TRACE_WAKE_NS / 1000000);
 	t->h = h;
 	t->ctx = ctx;
 	t->handled = 0;
 	ret = ring_buffer__poll(t->rb, timeout_ms);
+	if (ret >= 0)
+		ret = ring_buffer__consume(t->rb);
 	if (ret >= 0 || ret == -EINTR)
 		t->handled += (int)confirm_finish(t->cs, mono_ns(), false, h, ctx);
 	t->h = NULL;

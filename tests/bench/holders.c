@@ -6,9 +6,10 @@
  *
  * Forks N processes; each makes M one-page udmabufs (from a sealed memfd,
  * closed once the buffer exists), maps the first MAPPED of them, and opens
- * K other fds (alternately /dev/null and pipe ends).  Prints
- * "ready procs=N dmabufs=N*M" once every child is set up, then holds
- * everything until stdin reaches EOF or reads "quit".
+ * K other fds (alternately /dev/null and pipe ends).  M may be a range
+ * LO-HI: child i makes LO + i % (HI - LO + 1).  Prints "ready procs=N
+ * dmabufs=TOTAL" once every child is set up, then holds everything until
+ * stdin reaches EOF or reads "quit".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -93,16 +94,22 @@ static void child(int m, int k, int mapped, int readyfd)
 
 int main(int argc, char **argv)
 {
-	int n, m, k, mapped, i, ready[2];
+	int n, lo, hi, k, mapped, i, ready[2];
+	long total = 0;
 	pid_t *pids;
 	char buf[64];
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: holders N M K MAPPED\n");
+		fprintf(stderr, "usage: holders N M|LO-HI K MAPPED\n");
 		return 64;
 	}
 	n = atoi(argv[1]);
-	m = atoi(argv[2]);
+	if (sscanf(argv[2], "%d-%d", &lo, &hi) != 2)
+		lo = hi = atoi(argv[2]);
+	if (lo < 0 || hi < lo) {
+		fprintf(stderr, "holders: bad buffer count '%s'\n", argv[2]);
+		return 64;
+	}
 	k = atoi(argv[3]);
 	mapped = atoi(argv[4]);
 	pids = calloc(n, sizeof(*pids));
@@ -114,8 +121,9 @@ int main(int argc, char **argv)
 			die("fork");
 		if (pids[i] == 0) {
 			close(ready[0]);
-			child(m, k, mapped, ready[1]);
+			child(lo + i % (hi - lo + 1), k, mapped, ready[1]);
 		}
+		total += lo + i % (hi - lo + 1);
 	}
 	close(ready[1]);
 	for (i = 0; i < n; i++) {
@@ -128,7 +136,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("ready procs=%d dmabufs=%d\n", n, n * m);
+	printf("ready procs=%d dmabufs=%ld\n", n, total);
 	fflush(stdout);
 	while (fgets(buf, sizeof(buf), stdin) && strcmp(buf, "quit\n"))
 		;

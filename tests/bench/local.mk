@@ -1,8 +1,10 @@
 # tests/bench: benchmark and demo on real buffers in a VM (see Makefile.am).
 #   make demo    boot Debian's sid kernel, make sample dma-bufs, show
 #                dmabufctl list, show and procs on them (tests/bench/demo)
-#   make bench   time dmabufctl list -J against lsfd and a bare /proc walk
-#                with 150 processes x 10 dma-bufs (tests/bench/run)
+#   make bench   time dmabufctl list -J (each path, each source) against lsfd
+#                and a bare /proc walk at 150 to 2,000 processes x 10-20
+#                dma-bufs, and trace -J's cost to a busy importer
+#                (tests/bench/run; BENCH_FLAGS="-n 150 -r 3" for less)
 # Neither is a test: both print, and need QEMU (tools/install-deps).
 EXTRA_DIST += tests/bench/run tests/bench/demo tests/bench/fdwalk.c tests/bench/holders.c
 # The capture tool of tests/fixtures/6.12 and 7.2 (replayed by

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "helper.h"
 
@@ -68,7 +69,7 @@ static void usage(FILE *f)
 		"  a new udmabuf of SIZE (default 16K), or fd FD of process PID\n"
 		"  (taken with pidfd_getfd).  Prints 'inode=... handle=...\n"
 		"  device=...', 'ready'; then reads commands: release, import,\n"
-		"  fd, close, quit.  See tests/helpers/README.md.\n", prog);
+		"  fd, close, churn N, quit.  See tests/helpers/README.md.\n", prog);
 }
 
 static int make_udmabuf(uint64_t size)
@@ -192,6 +193,33 @@ static int import(int drm, int fd, uint32_t *handle)
 	return 0;
 }
 
+/*
+ * N rounds of: a one-page udmabuf made, imported into vgem, its handle
+ * closed, its fd closed (export, attach, detach, release: what a tracer
+ * sees of a short-lived shared buffer).  Returns the ns it took, or -errno.
+ */
+static long long churn(int drm, unsigned long n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct timespec t0, t1;
+	unsigned long i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		struct drm_gem_close gc = { 0 };
+		int fd = make_udmabuf((uint64_t)page), err;
+
+		err = import(drm, fd, &gc.handle);
+		if (!err && ioctl(drm, DRM_IOCTL_GEM_CLOSE, &gc) < 0)
+			err = -errno;
+		close(fd);
+		if (err)
+			return err;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -268,6 +296,17 @@ int main(int argc, char **argv)
 			} else {
 				imported = false;
 				reply_ok("handle=%u", handle);
+			}
+		} else if (!strcmp(cmd, "churn")) {
+			unsigned long n;
+			long long ns;
+
+			if (!arg || parse_uint(arg, 100000000, &n) || !n) {
+				reply_err(EINVAL, "churn N: N rounds, at least 1");
+			} else if ((ns = churn(drm, n)) < 0) {
+				reply_err((int)-ns, "churn: %s", strerror((int)-ns));
+			} else {
+				reply_ok("rounds=%lu ns=%lld", n, ns);
 			}
 		} else if (!strcmp(cmd, "import")) {
 			if (fd < 0) {

@@ -98,9 +98,15 @@ stderr_is_diagnostics() {
 	run -0 "$DMABUFCTL" list --list-columns -J
 	assert_equal "$(jq -c '[.columns[] | select(.default) | .name]' <<<"$output")" \
 		'["INODE","SIZE","EXPORTER","NAME","REFS","ATTACHED","PROCESSES"]'
-	assert_equal "$(jq -r '.columns | length' <<<"$output")" 15
+	assert_equal "$(jq -r '.columns | length' <<<"$output")" 17
 	run -0 "$DMABUFCTL" procs --list-columns -J
-	assert_equal "$(jq -c '[.columns[].name]' <<<"$output")" '["PID","COMM","BUFFERS","RSS","PSS"]'
+	assert_equal "$(jq -c '[.columns[].name]' <<<"$output")" \
+		'["PID","COMM","BUFFERS","RSS","PSS","CGROUP"]'
+	run -0 "$DMABUFCTL" procs --by cgroup --list-columns -J
+	assert_equal "$(jq -c '[.columns[] | select(.default) | .name]' <<<"$output")" \
+		'["CGROUP","PROCS","BUFFERS","RSS","PSS"]'
+	run -0 "$DMABUFCTL" procs --by exporter --list-columns -r -n
+	assert_line --index 0 --regexp '^EXPORTER string '
 }
 
 @test "-n drops headings and totals" {
@@ -154,17 +160,17 @@ stderr_is_diagnostics() {
 	assert_equal "$(jq -c '.dmabufs[0] | keys_unsorted' <<<"$output")" \
 		'["inode","size","exporter","name","refcount","attachments","processes"]'
 	assert_equal "$(jq -c '.dmabufs[0].processes[1]' <<<"$output")" \
-		'{"pid":200,"comm":"player","fds":[7],"mappings":1}'
+		'{"pid":200,"comm":"player","fds":[7],"mappings":1,"gem":null,"cgroup":"/user.slice/player.scope"}'
 	assert_equal "$(jq -c '.dmabufs[0].attachments[0].device' <<<"$output")" '"0000:00:02.0"'
 	assert_equal "$(jq -c '.dmabufs[1].name' <<<"$output")" 'null'
 	assert_equal "$(jq -c '.warnings' <<<"$output")" '[]'
 	if [ "$DMABUFCTL_BPF" = yes ]; then
-		assert_equal "$(jq -c '.skipped' <<<"$output")" \
-			'[{"source":"bpf","reason":"replaying a captured tree (--sysroot)"}]'
+		why="replaying a captured tree (--sysroot)"
 	else
-		assert_equal "$(jq -c '.skipped' <<<"$output")" \
-			'[{"source":"bpf","reason":"built without BPF support"}]'
+		why="built without BPF support"
 	fi
+	assert_equal "$(jq -c '.skipped' <<<"$output")" \
+		"[{\"source\":\"bpf\",\"reason\":\"$why\"},{\"source\":\"task_file\",\"reason\":\"$why\"},{\"source\":\"task_vma\",\"reason\":\"$why\"}]"
 	jq -e '.sources | index("debugfs")' <<<"$output"
 	# No source knows attachments without debugfs or BPF: null, not [].
 	run -0 "$DMABUFCTL" list --sysroot "$BASIC" --source procfs -J
@@ -237,7 +243,7 @@ stderr_is_diagnostics() {
 	assert_line --regexp '^flags +02000002$'
 	assert_line --regexp '^attached +1 device$'
 	assert_line '  0000:00:02.0'
-	assert_line '  player[200]  fds 7  maps 1'
+	assert_line '  player[200]  by fd, mapping  fds 7  maps 1  cgroup /user.slice/player.scope'
 	assert_line '    7f0000000000-7f0000100000 rw-s offset 0'
 	run -0 "$DMABUFCTL" show --sysroot "$BASIC" -b 101
 	assert_line --regexp '^size +1048576$'
@@ -272,7 +278,7 @@ stderr_is_diagnostics() {
 		'["processes","unattributed","sources","warnings","skipped"]'
 	# 101 (1 MiB) is shared by 100 and 200; 102 (4 MiB) is 100's alone.
 	assert_equal "$(jq -c '.processes' <<<"$output")" \
-		'[{"pid":100,"comm":"compositor","buffers":2,"rss":5242880,"pss":4718592},{"pid":200,"comm":"player","buffers":1,"rss":1048576,"pss":524288}]'
+		'[{"pid":100,"comm":"compositor","buffers":2,"rss":5242880,"pss":4718592,"cgroup":"/system.slice/compositor.service"},{"pid":200,"comm":"player","buffers":1,"rss":1048576,"pss":524288,"cgroup":"/user.slice/player.scope"}]'
 	jq -e '.processes[1].pss * 2 == .processes[1].rss' <<<"$output"
 	assert_equal "$(jq -c '.unattributed' <<<"$output")" '{"buffers":1,"bytes":65536}'
 }
@@ -286,6 +292,81 @@ stderr_is_diagnostics() {
 	assert_equal "$output" '4.5M 100'
 	run -2 "$DMABUFCTL" procs --sysroot "$BASIC" -p 4242
 	run -64 "$DMABUFCTL" procs --sysroot "$BASIC" extra
+}
+
+# --- cgroups -------------------------------------------------------------------
+
+@test "cgroup: the 0:: line of /proc/PID/cgroup, v2-only or hybrid; none on v1 only" {
+	run -0 "$DMABUFCTL" list --sysroot "$BASIC" -r -n -o INODE,CGROUP
+	assert_equal "$output" $'101 /system.slice/compositor.service,/user.slice/player.scope\n102 /system.slice/compositor.service\n103 '
+	run -0 "$DMABUFCTL" show --sysroot "$BASIC" -J 102
+	assert_equal "$(jq -c '[.processes[] | [.pid, .cgroup]]' <<<"$output")" \
+		'[[100,"/system.slice/compositor.service"]]'
+	# A name may hold a newline: the path runs to the end of the file.
+	run -0 "$DMABUFCTL" list --sysroot "$NAMES" --source procfs -J
+	assert_equal "$(jq -r '.dmabufs[0].processes[0].cgroup' <<<"$output")" \
+		$'/odd name\nwith 0::/newline'
+	run -0 "$DMABUFCTL" list --sysroot "$NAMES" --source procfs -r -n -o CGROUP
+	assert_equal "$output" '/odd\x20name\x0awith\x200::/newline'
+}
+
+@test "procs --by cgroup and --by exporter: RSS once per group, PSS summed" {
+	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" --by cgroup -J
+	assert_equal "$(jq -c 'keys_unsorted' <<<"$output")" \
+		'["by","groups","unattributed","sources","warnings","skipped"]'
+	assert_equal "$(jq -c '.groups' <<<"$output")" \
+		'[{"cgroup":"/system.slice/compositor.service","processes":1,"buffers":2,"rss":5242880,"pss":4718592},{"cgroup":"/user.slice/player.scope","processes":1,"buffers":1,"rss":1048576,"pss":524288}]'
+	assert_equal "$(jq -c '.unattributed' <<<"$output")" '{"buffers":1,"bytes":65536}'
+	# 101 is held by both processes: once in the group's RSS, whole in PSS.
+	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" --by exporter -J
+	assert_equal "$(jq -c '[.groups[] | [.exporter, .processes, .buffers, .rss, .pss]]' <<<"$output")" \
+		'[["udmabuf",1,1,4194304,4194304],["system",2,1,1048576,1048576]]'
+	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" --by cgroup -r -b
+	assert_equal "$output" $'CGROUP PROCS BUFFERS RSS PSS\n/system.slice/compositor.service 1 2 5242880 4718592\n/user.slice/player.scope 1 1 1048576 524288\n(no\\x20process) 0 1 65536 65536'
+	# Unknown cgroups are one group, null.
+	run -0 "$DMABUFCTL" procs --sysroot "$NAMES" --source procfs --by cgroup -J
+	run -0 "$DMABUFCTL" procs --sysroot "$FIXTURES/7.2" --by cgroup -J
+	assert_equal "$(jq -c '[.groups[].cgroup]' <<<"$output")" '[null]'
+	run -64 --separate-stderr "$DMABUFCTL" procs --sysroot "$BASIC" --by pid
+	assert_output ''
+	run -64 --separate-stderr "$DMABUFCTL" procs --sysroot "$BASIC" --by cgroup -p 100
+	assert_output ''
+}
+
+# --- --source lists, --no-pin, unpin ------------------------------------------
+
+@test "--source takes a list; a bad one changes nothing" {
+	run -0 "$DMABUFCTL" list --sysroot "$BASIC" --source debugfs,procfs -J
+	assert_equal "$(jq -c .sources <<<"$output")" '["debugfs","procfs","maps"]'
+	run -0 "$DMABUFCTL" list --sysroot "$BASIC" --source=procfs,debugfs -J
+	assert_equal "$(jq -c .sources <<<"$output")" '["debugfs","procfs","maps"]'
+	local bad
+	for bad in bpf,, ,bpf bpf,bpf procfs,nope '' BPF; do
+		run -64 --separate-stderr "$DMABUFCTL" list --sysroot "$BASIC" --source "$bad" -J
+		assert_output ''
+		[[ $stderr == *"--source: '$bad': not a list of bpf, debugfs, procfs"* ]] ||
+			fail "--source '$bad': $stderr"
+	done
+	# bpf named: the iterators cannot replay a tree, and say why.
+	run -3 --separate-stderr "$DMABUFCTL" list --sysroot "$BASIC" --source bpf,procfs -J
+	assert_output ''
+	[[ $stderr == *"replaying a captured tree"* ]] || fail "$stderr"
+	# --no-pin is a common option, before or after the command.
+	run -0 "$DMABUFCTL" --no-pin list --sysroot "$BASIC" -J
+	run -0 "$DMABUFCTL" procs --no-pin --sysroot "$BASIC" -J
+}
+
+@test "unpin: needs root, takes no argument nor common option" {
+	run -4 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$DMABUFCTL" unpin
+	assert_output ''
+	assert_equal "${stderr_lines[0]}" \
+		'dmabufctl: /sys/fs/bpf/dmabufctl: cannot remove the pins: Operation not permitted'
+	assert_equal "${stderr_lines[1]}" 'dmabufctl: hint: run as root'
+	run -64 --separate-stderr "$DMABUFCTL" unpin extra
+	assert_output ''
+	run -64 --separate-stderr "$DMABUFCTL" unpin --sysroot /
+	assert_output ''
 }
 
 # --- the live system without privileges ------------------------------------

@@ -14,6 +14,8 @@ ZSH_LINES=(
 	"dmabufctl list --ex"
 	"dmabufctl --source "
 	"dmabufctl list --source=d"
+	"dmabufctl --source bpf,"
+	"dmabufctl procs --by "
 	"dmabufctl procs -o CO"
 	"dmabufctl list -o INODE,"
 	"dmabufctl list -o +FL"
@@ -54,19 +56,26 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 # --- bash ------------------------------------------------------------------
 
 @test "bash: commands, and options of list" {
-	assert_equal "$(bash_offers dmabufctl '' | sorted)" 'list procs revoke show trace'
+	assert_equal "$(bash_offers dmabufctl '' | sorted)" 'list procs revoke show trace unpin'
 	assert_equal "$(bash_offers dmabufctl sh | sorted)" 'show'
 	assert_equal "$(bash_offers dmabufctl list --ex | sorted)" '--exporter'
-	assert_equal "$(bash_offers dmabufctl list --no | sorted)" '--noheadings'
+	assert_equal "$(bash_offers dmabufctl list --no | sorted)" '--no-pin --noheadings'
 	bash_offers dmabufctl list -- | grep -qx -- --list-columns || fail "no --list-columns"
 	# Options of show are not list's.
 	assert_equal "$(bash_offers dmabufctl show --ex | sorted)" ''
 }
 
-@test "bash: --source values, as --source X and --source=X" {
+@test "bash: --source values, as --source X and --source=X, and lists" {
 	assert_equal "$(bash_offers dmabufctl --source '' | sorted)" 'bpf debugfs procfs'
 	# bash splits "--source=d" at '=' (COMP_WORDBREAKS).
 	assert_equal "$(bash_offers dmabufctl list --source = d | sorted)" 'debugfs'
+	assert_equal "$(bash_offers dmabufctl --source bpf, | sorted)" 'bpf,debugfs bpf,procfs'
+	assert_equal "$(bash_offers dmabufctl --source debugfs,p | sorted)" 'debugfs,procfs'
+}
+
+@test "bash: procs --by values; unpin takes no common option" {
+	assert_equal "$(bash_offers dmabufctl procs --by '' | sorted)" 'cgroup exporter'
+	assert_equal "$(bash_offers dmabufctl unpin -- | sorted)" '--help --usage --version'
 }
 
 @test "bash: -o columns after -o CO, -o INODE, and +" {
@@ -77,7 +86,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	assert_line 'INODE,SIZE'
 	assert_line 'INODE,SOURCES'
 	refute_line 'INODE,INODE'
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 16
 	assert_equal "$(bash_offers dmabufctl list -o +NAME,FL | sorted)" '+NAME,FLAGS'
 	assert_equal "$(bash_offers dmabufctl procs --output = P | sorted)" 'PID PSS'
 }
@@ -106,11 +115,13 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 
 @test "fish: commands, options of list, --source values" {
 	assert_equal "$(fish_offers 'dmabufctl sh' | sorted)" 'show'
-	assert_equal "$(fish_offers 'dmabufctl ' | sorted)" 'list procs revoke show trace'
+	assert_equal "$(fish_offers 'dmabufctl ' | sorted)" 'list procs revoke show trace unpin'
 	assert_equal "$(fish_offers 'dmabufctl list --ex' | sorted)" '--exporter'
 	assert_equal "$(fish_offers 'dmabufctl show --ex' | sorted)" ''
 	assert_equal "$(fish_offers 'dmabufctl --source ' | sorted)" 'bpf debugfs procfs'
 	assert_equal "$(fish_offers 'dmabufctl list --source=d' | sorted)" '--source=debugfs'
+	assert_equal "$(fish_offers 'dmabufctl --source bpf,' | sorted)" 'bpf,debugfs bpf,procfs'
+	assert_equal "$(fish_offers 'dmabufctl procs --by ' | sorted)" 'cgroup exporter'
 }
 
 @test "fish: -o columns after -o CO, -o INODE, and +" {
@@ -118,7 +129,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 fish_offers 'dmabufctl list -o INODE,'
 	assert_line 'INODE,SIZE'
 	refute_line 'INODE,INODE'
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 16
 	assert_equal "$(fish_offers 'dmabufctl list -o +NAME,FL' | sorted)" '+NAME,FLAGS'
 	assert_equal "$(fish_offers 'dmabufctl procs --output=P' | sorted)" '--output=PID --output=PSS'
 }
@@ -157,6 +168,8 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	assert_equal "$(zsh_at 'dmabufctl list --ex' | sorted)" '--exporter'
 	assert_equal "$(zsh_at 'dmabufctl --source ' | sorted)" 'bpf debugfs procfs'
 	assert_equal "$(zsh_at 'dmabufctl list --source=d' | sorted)" 'debugfs'
+	assert_equal "$(zsh_at 'dmabufctl --source bpf,' | sorted)" 'debugfs procfs'
+	assert_equal "$(zsh_at 'dmabufctl procs --by ' | sorted)" 'cgroup exporter'
 }
 
 @test "zsh: -o columns after -o CO, -o INODE, and +" {
@@ -164,7 +177,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 zsh_at 'dmabufctl list -o INODE,'
 	assert_line 'SIZE'
 	refute_line 'INODE'
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 16
 	assert_equal "$(zsh_at 'dmabufctl list -o +FL' | sorted)" 'FLAGS'
 }
 

@@ -113,8 +113,9 @@ schema() {
 }
 
 # Compare JSON document $2 with schema $1: keys the page does not document,
-# keys it documents that the document lacks ($3 = check), values of the
-# wrong type (null is allowed for a documented array or object).
+# keys it documents that the document lacks ($3 = check; none are missing
+# under a documented array or object that is null), values of the wrong
+# type (null is allowed for a documented array or object).
 json_vs_schema() {
 	jq -nc --argjson s "$1" --argjson v "$2" --arg check "${3-}" '
 		def norm: map(if type == "number" then "[]" else . end) | join(".");
@@ -122,10 +123,12 @@ json_vs_schema() {
 			| from_entries) as $types
 		| ($s | [paths | norm] | unique) as $sp
 		| ($v | [paths | norm] | unique) as $vp
+		| ($v | [paths(. == null) | norm + "."]) as $nulls
 		| {
 			undocumented: ($vp - $sp),
 			missing: (if $check == "missing" then
 				([$s | paths | select(.[-1] | type == "string") | norm] | unique) - $vp
+				| map(select(. as $m | $nulls | any(. as $n | $m | startswith($n)) | not))
 				else [] end),
 			badtype: [$v | paths(scalars) as $p | ($p | norm) as $k
 				| (getpath($p) | type) as $t
@@ -154,7 +157,7 @@ json_vs_schema() {
 	done
 	sections=$(man_text | awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 } on && /^\.SS / { print $2 }')
 	assert_equal "$sections" "$(commands)"
-	[[ $(commands | wc -l) -eq 5 ]] || fail "expected 5 commands, got: $(commands)"
+	[[ $(commands | wc -l) -eq 6 ]] || fail "expected 6 commands, got: $(commands)"
 }
 
 @test "each command's options are in the page: its section, OUTPUT/COMMON OPTIONS, SYNOPSIS" {
@@ -253,6 +256,15 @@ json_vs_schema() {
 	s=$(man_json "procs -J" | schema)
 	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" -J
 	assert_equal "$(json_vs_schema "$s" "$output" missing)" '{"undocumented":[],"missing":[],"badtype":[]}'
+
+	# --by: each group has the key it is named after, and only that one.
+	s=$(man_json "procs --by -J" | schema)
+	for by in cgroup exporter; do
+		run -0 "$DMABUFCTL" procs --sysroot "$BASIC" --by "$by" -J
+		assert_equal "$(json_vs_schema "$s" "$output")" '{"undocumented":[],"missing":[],"badtype":[]}'
+		assert_equal "$(jq -c '[.by, (.groups[0] | keys_unsorted)]' <<<"$output")" \
+			"[\"$by\",[\"$by\",\"processes\",\"buffers\",\"rss\",\"pss\"]]"
+	done
 }
 
 # Keys the sources give JSON objects, all through json-c (out_json_add,

@@ -7,8 +7,12 @@
 load common
 
 # Attachment details only the BPF iterator knows (7.2 live run): a replay
-# reads debugfs and must call them unknown.
-LIVE_ONLY='(.. | objects | select(has("dynamic") and has("device"))) |= (.dynamic = null | .callback = null)'
+# reads debugfs and must call them unknown.  Holders' "gem" and "cgroup"
+# came after the captures: a replay cannot see GEM handles, and the trees
+# have no /proc/PID/cgroup, so both are null.
+LIVE_ONLY='(.. | objects | select(has("dynamic") and has("device"))) |= (.dynamic = null | .callback = null)
+	| (.. | objects | select(has("fds") and has("pid"))) |= (. + {gem: null, cgroup: null})
+	| (.. | objects | select(has("pss") and has("pid"))) |= (. + {cgroup: null})'
 
 # replay KERNEL ARGS...: run dmabufctl on the captured tree; JSON on stdout
 # without "sources" and "skipped" (live and replay use different sources by

@@ -44,7 +44,7 @@ jq_is() {
 	list_json v5.15
 	jq_is '[.dmabufs[] | [.inode, .exporter, .name, .refcount]]' '[[123456789,"amdgpu",null,2]]'
 	jq_is '.dmabufs[0].attachments | map(.device)' '["0000:03:00.0","0000:04:00.0"]'
-	jq_is '.dmabufs[0].processes' '[{"pid":1200,"comm":"gnome-shell","fds":[31],"mappings":1}]'
+	jq_is '.dmabufs[0].processes' '[{"pid":1200,"comm":"gnome-shell","fds":[31],"mappings":1,"gem":null,"cgroup":null}]'
 	# refcount 2 = 1 fd + 1 VMA: maps had to be read
 	jq_is '.sources' '["debugfs","procfs","maps"]'
 }
@@ -78,7 +78,7 @@ jq_is() {
 @test "fds are sorted and distinct; mappings counted per holder" {
 	list_json holders
 	jq_is '.dmabufs[] | select(.inode == 1001) | .processes' \
-		'[{"pid":100,"comm":"compositor","fds":[3,4],"mappings":2},{"pid":200,"comm":"client","fds":[5],"mappings":0}]'
+		'[{"pid":100,"comm":"compositor","fds":[3,4],"mappings":2,"gem":null,"cgroup":null},{"pid":200,"comm":"client","fds":[5],"mappings":0,"gem":null,"cgroup":null}]'
 }
 
 @test "a vanished fd is skipped and a reused fd follows its fdinfo ino:" {
@@ -98,7 +98,7 @@ jq_is() {
 @test "mapping-only holders, inherited by a forked child" {
 	list_json holders
 	jq_is '.dmabufs[] | select(.inode == 1002) | .processes' \
-		'[{"pid":200,"comm":"client","fds":[],"mappings":1},{"pid":201,"comm":"client-child","fds":[],"mappings":1}]'
+		'[{"pid":200,"comm":"client","fds":[],"mappings":1,"gem":null,"cgroup":null},{"pid":201,"comm":"client-child","fds":[],"mappings":1,"gem":null,"cgroup":null}]'
 	run --separate-stderr "$DMABUFCTL" show --sysroot "$SYN/holders" -J 1002
 	assert_success
 	jq_is '[.processes[] | .maps[]]' \
@@ -144,7 +144,7 @@ jq_is() {
 	list_json maps-same-fds
 	jq_is '.sources' '["debugfs","procfs","maps"]'
 	jq_is '.dmabufs[0].processes' \
-		'[{"pid":510,"comm":"parent","fds":[3],"mappings":0},{"pid":511,"comm":"sibling","fds":[3],"mappings":1}]'
+		'[{"pid":510,"comm":"parent","fds":[3],"mappings":0,"gem":null,"cgroup":null},{"pid":511,"comm":"sibling","fds":[3],"mappings":1,"gem":null,"cgroup":null}]'
 }
 
 @test "revoked: line of the patched kernel's fdinfo" {

@@ -130,3 +130,58 @@ teardown() {
 		wait "${p%%:*}" 2>/dev/null || true
 	done
 }
+
+# Long-lived helpers driven through a fifo, for a whole file's tests
+# (setup_file): DIR/NAME.in, .out, .err, .pid, .hold.
+
+# start_helper DIR NAME CMD...: run CMD with stdin on a fifo that stays
+# open, stdout in DIR/NAME.out; wait for its "ready" line.
+start_helper() {
+	local dir=$1 name=$2 i
+	shift 2
+	mkfifo "$dir/$name.in"
+	"$@" <"$dir/$name.in" >"$dir/$name.out" 2>"$dir/$name.err" 3>&- &
+	echo $! >"$dir/$name.pid"
+	sleep 100000 >"$dir/$name.in" 3>&- &
+	echo $! >"$dir/$name.hold"
+	for ((i = 0; i < 1200; i++)); do
+		grep -qx ready "$dir/$name.out" && return 0
+		if ! kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null; then
+			echo "$name exited before ready: $(cat "$dir/$name.err")" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "$name not ready after 120 s: $(cat "$dir/$name.err")" >&2
+	return 1
+}
+
+# tell_helper DIR NAME COMMAND: send one command, print its reply line.
+tell_helper() {
+	local dir=$1 name=$2 n i
+	n=$(wc -l <"$dir/$name.out")
+	echo "$3" >"$dir/$name.in"
+	for ((i = 0; i < 600; i++)); do
+		if [ "$(wc -l <"$dir/$name.out")" -gt "$n" ]; then
+			tail -n +"$((n + 1))" "$dir/$name.out" | head -n 1
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "$name: no reply to '$3'" >&2
+	return 1
+}
+
+stop_helper() {
+	local dir=$1 name=$2 pid i
+	[ -f "$dir/$name.pid" ] || return 0
+	pid=$(cat "$dir/$name.pid")
+	echo quit >"$dir/$name.in" 2>/dev/null || true
+	kill "$(cat "$dir/$name.hold")" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$dir/$name.pid"
+}

@@ -19,60 +19,6 @@ SPECS=(
 	'udmabuf:8K:small,many=40'
 )
 
-# ---- long-lived helpers driven through a fifo -------------------------
-
-# start_helper DIR NAME CMD...: run CMD with stdin on a fifo that stays
-# open, stdout in DIR/NAME.out; wait for its "ready" line.
-start_helper() {
-	local dir=$1 name=$2 i
-	shift 2
-	mkfifo "$dir/$name.in"
-	"$@" <"$dir/$name.in" >"$dir/$name.out" 2>"$dir/$name.err" 3>&- &
-	echo $! >"$dir/$name.pid"
-	sleep 100000 >"$dir/$name.in" 3>&- &
-	echo $! >"$dir/$name.hold"
-	for ((i = 0; i < 1200; i++)); do
-		grep -qx ready "$dir/$name.out" && return 0
-		if ! kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null; then
-			echo "$name exited before ready: $(cat "$dir/$name.err")" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
-	echo "$name not ready after 120 s: $(cat "$dir/$name.err")" >&2
-	return 1
-}
-
-# tell_helper DIR NAME COMMAND: send one command, print its reply line.
-tell_helper() {
-	local dir=$1 name=$2 n i
-	n=$(wc -l <"$dir/$name.out")
-	echo "$3" >"$dir/$name.in"
-	for ((i = 0; i < 600; i++)); do
-		if [ "$(wc -l <"$dir/$name.out")" -gt "$n" ]; then
-			tail -n +"$((n + 1))" "$dir/$name.out" | head -n 1
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "$name: no reply to '$3'" >&2
-	return 1
-}
-
-stop_helper() {
-	local dir=$1 name=$2 pid i
-	[ -f "$dir/$name.pid" ] || return 0
-	pid=$(cat "$dir/$name.pid")
-	echo quit >"$dir/$name.in" 2>/dev/null || true
-	kill "$(cat "$dir/$name.hold")" 2>/dev/null || true
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$dir/$name.pid"
-}
-
 # ---- what mkbufs made, as JSON ----------------------------------------
 
 # DIR/made.json: what mkbufs says it made, as list -J should report it
@@ -223,11 +169,11 @@ teardown() {
 	assert_output "$bytes"
 }
 
-@test "list -J: no warnings as root; procfs was used" {
+@test "list -J: no warnings as root; the task iterators found the holders" {
 	run listed '.warnings | length'
 	assert_output 0
-	run listed '.sources | index("procfs") != null'
-	assert_output true
+	run listed '[.sources[] | select(. == "task_file" or . == "task_vma")] | join(",")'
+	assert_output task_file,task_vma
 }
 
 # ---- table output and filters --------------------------------------------
@@ -287,11 +233,19 @@ teardown() {
 	assert_output 1
 }
 
-@test "list reads fdinfo once at most, and maps only where refcounts say a mapping is" {
+@test "list reads no /proc/PID/fd where the task iterators run" {
+	local log=$BATS_TEST_TMPDIR/strace
+	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" list -J >/dev/null
+	run grep -cE '"/proc/[0-9]+/(fd|fdinfo|maps)|, "(fd|maps)"' "$log"
+	assert_output 0
+}
+
+@test "the procfs path reads fdinfo once at most, and maps only where refcounts say a mapping is" {
 	# One fdinfo read learns the dma-buf filesystem's device; every other fd
 	# is known by fstatat().  --source=procfs reads one per buffer, not per fd.
 	local log=$BATS_TEST_TMPDIR/strace
-	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" list -J >/dev/null
+	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" --source=debugfs,procfs list -J \
+		>/dev/null
 	run grep -c '/fdinfo/[0-9]*"' "$log"
 	assert_output 1
 	# maps: only the processes holding fds were read, then refcounts proved
@@ -314,7 +268,9 @@ teardown() {
 	assert_output "$nbufs"
 	# and the same answer as the full listing
 	# (buffers held by an fd: one held by a mapping alone has no fdinfo)
-	local held='[.dmabufs[] | select(any(.processes[]; .fds | length > 0)) | {inode, size, exporter, name, processes}]'
+	# (GEM handles: the kernel path sees them, procfs does not)
+	local held='[.dmabufs[] | select(any(.processes[]; .fds | length > 0)) |
+		{inode, size, exporter, name, processes: [.processes[] | del(.gem)]}]'
 	run diff <(listed -S "$held") <(jq -S "$held" "$BATS_TEST_TMPDIR/procfs.json")
 	assert_success
 }
@@ -376,13 +332,14 @@ teardown() {
 	assert_output "1 131072 65536"
 }
 
-@test "procs: bytes held by no process (imported into vgem, fd closed) on their own row" {
+@test "procs: a vgem import whose fd is closed is held by GEM handle; procfs alone sees no holder" {
 	modprobe -q vgem || true	# built in on the test kernel
 	d=$BATS_TEST_TMPDIR
 	start_helper "$d" vgem "$TESTS_HELPERS/dmabuf-vgem" --size 64K
 	ino=$(sed -n 's/^inode=\([0-9]*\) .*/\1/p' "$d/vgem.out")
 	device=$(sed -n 's/.* device=\([^ ]*\) .*/\1/p' "$d/vgem.out")
-	[ -n "$ino" ] && [ -n "$device" ]
+	vpid=$(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$d/vgem.out")
+	[ -n "$ino" ] && [ -n "$device" ] && [ -n "$vpid" ]
 	run tell_helper "$d" vgem close
 	assert_output ok
 	run --separate-stderr "$DMABUFCTL" list -J
@@ -391,14 +348,23 @@ teardown() {
 	run jq -r --argjson i "$ino" '.dmabufs[] | select(.inode == $i) |
 		"\(.size) \(.processes | length) \(.attachments | length) \(.refcount)"' "$d/list.json"
 	read -r size holders attached refcount <<<"$output"
-	[ "$size $holders $attached" = "65536 0 1" ]
+	[ "$size $holders $attached" = "65536 1 1" ]
 	run jq -r --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .attachments[0] | tostring' "$d/list.json"
 	assert_output --partial "\"$device\""
+	# the importer holds it by its GEM handle, with no fd nor mapping
+	run jq -c --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .processes[] |
+		[.pid, .comm, .fds, .mappings, [.gem[] | .driver]]' "$d/list.json"
+	assert_output "[$vpid,\"dmabuf-vgem\",[],0,[\"vgem\"]]"
 	run --separate-stderr "$DMABUFCTL" procs -J
 	assert_success
 	run jq -r '"\(.unattributed.buffers) \(.unattributed.bytes)"' <<<"$output"
+	assert_output "0 0"
+	# procfs cannot see it: held by no process there, on its own row
+	run --separate-stderr "$DMABUFCTL" --source=debugfs,procfs procs -J
+	assert_success
+	run jq -r '"\(.unattributed.buffers) \(.unattributed.bytes)"' <<<"$output"
 	assert_output "1 65536"
-	run --separate-stderr "$DMABUFCTL" procs
+	run --separate-stderr "$DMABUFCTL" --source=debugfs,procfs procs
 	assert_success
 	assert_line --regexp '^ +- +\(no process\) +1 +64K( |$)'
 	# the kernel agrees: still there, attached, the same file refcount

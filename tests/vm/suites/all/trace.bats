@@ -125,28 +125,29 @@ load ../common
 	assert_equal "$(events ".inode == $INO" | jq -r .event | grep -c -e attach -e detach)" 2
 }
 
-@test "list -J: debugfs lists; the iterator runs only when asked or where it adds" {
+@test "list -J: the BPF iterators run first; debugfs only where it adds" {
 	mk_start 'udmabuf:16K:src'
 	INO=$(field inode "${MK_LINES[0]}")
 	run -0 "$DMABUFCTL" list -J
 	echo "$output"
 	jq -e --argjson i "$INO" '.dmabufs[] | select(.inode == $i) | .size == 16384 and
 		.exporter == "udmabuf" and .name == "src" and .refcount == 1' <<< "$output" >/dev/null
-	# No buffer has an importer: loading the iterator would add nothing.
-	assert_equal "$(jq -c '.sources | map(select(. == "bpf" or . == "debugfs"))' <<< "$output")" \
-		'["debugfs"]'
-	assert_equal "$(jq -r '.skipped[] | select(.source == "bpf") | .reason' <<< "$output")" \
-		"not needed: debugfs listed every buffer and none has an importer"
-	assert_equal "$(jq -c '.warnings' <<< "$output")" '[]'
 	case $(kernel_major) in
-	6)	# Asked for explicitly, the iterator says why not.
-		run "$DMABUFCTL" list --source bpf
-		assert_failure
-		assert_output --partial "too old"
-		assert_output --partial "6.16" ;;
-	*)	run -0 "$DMABUFCTL" list --source bpf -J
-		jq -e --argjson i "$INO" '.dmabufs[] | select(.inode == $i) | .name == "src"' <<< "$output" >/dev/null
-		assert_equal "$(jq -c '.sources' <<< "$output")" '["bpf"]' ;;
+	6)	# No dma-buf iterator: debugfs lists what no process holds.
+		assert_equal "$(jq -c '.sources' <<< "$output")" '["task_file","task_vma","debugfs"]'
+		jq -e '.skipped[] | select(.source == "bpf") | .reason | test("too old.*6[.]16")' \
+			<<< "$output" >/dev/null ;;
+	*)	assert_equal "$(jq -c '.sources' <<< "$output")" '["bpf","task_file","task_vma"]'
+		assert_equal "$(jq -r '.skipped[] | select(.source == "debugfs") | .reason' <<< "$output")" \
+			"not needed: the BPF iterator listed every buffer" ;;
+	esac
+	assert_equal "$(jq -c '.warnings' <<< "$output")" '[]'
+	# Asked for alone: the iterators this kernel has, and why not the others.
+	run -0 "$DMABUFCTL" list --source bpf -J
+	jq -e --argjson i "$INO" '.dmabufs[] | select(.inode == $i) | .name == "src"' <<< "$output" >/dev/null
+	case $(kernel_major) in
+	6)	assert_equal "$(jq -c '.sources' <<< "$output")" '["task_file","task_vma"]' ;;
+	*)	assert_equal "$(jq -c '.sources' <<< "$output")" '["bpf","task_file","task_vma"]' ;;
 	esac
 	# Without debugfs the iterator lists (7.x) or nothing lists unheld
 	# buffers (6.12): a warning with the way out.
@@ -157,9 +158,9 @@ load ../common
 	echo "$output"
 	jq -e --argjson i "$INO" '.dmabufs[] | select(.inode == $i) | .name == "src"' <<< "$output" >/dev/null
 	case $(kernel_major) in
-	6)	assert_equal "$(jq -c '.sources' <<< "$output")" '["procfs","maps"]'
+	6)	assert_equal "$(jq -c '.sources' <<< "$output")" '["task_file","task_vma"]'
 		assert_equal "$(jq -c '.warnings' <<< "$output")" '["debugfs: not mounted"]' ;;
-	*)	assert_equal "$(jq -c '.sources' <<< "$output")" '["bpf","procfs"]'
+	*)	assert_equal "$(jq -c '.sources' <<< "$output")" '["bpf","task_file","task_vma"]'
 		assert_equal "$(jq -c '.warnings' <<< "$output")" '[]' ;;
 	esac
 }
@@ -173,8 +174,8 @@ load ../common
 	jq -e --argjson i "$INO" --arg d "$DEV" \
 		'.dmabufs[] | select(.inode == $i) | .attachments | length == 1 and .[0].device == $d' \
 		<<< "$output" >/dev/null
-	# An importer: where the iterator runs (7.x) it is loaded to tell
-	# static from dynamic; 6.12 says why it is not.
+	# Where the dma-buf iterator runs (7.x) it tells static from dynamic;
+	# 6.12 says why it does not.
 	if [ "$(kernel_major)" != 6 ]; then
 		jq -e '.sources | index("bpf")' <<< "$output" >/dev/null
 		jq -e --argjson i "$INO" '.dmabufs[] | select(.inode == $i) | .attachments[0] |
