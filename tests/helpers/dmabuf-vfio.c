@@ -102,20 +102,13 @@ static void usage(FILE *f)
 		"  or dma-buf export.  See tests/helpers/README.md.\n", prog);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-unsupported(int err, const char *fmt, ...)
+/* Exit 3, "PROG: WHAT: ENAME: WHY" (no ENAME when err is 0). */
+static void __attribute__((noreturn))
+unsupported(int err, const char *what, const char *why)
 {
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	if (err)
-		fprintf(stderr, ": %s", errname(err));
-	fputc('\n', stderr);
-	exit(EX_UNSUPPORTED);
+		die_msg(EX_UNSUPPORTED, "%s: %s: %s", what, errname(err), why);
+	die_msg(EX_UNSUPPORTED, "%s: %s", what, why);
 }
 
 /* "ok[ FMT]" or "err ENAME FMT" into out: one protocol answer. */
@@ -439,7 +432,7 @@ static void find_device(const char *arg)
 
 		n = scandir(PCI_SYSFS, &names, NULL, alphasort);
 		if (n < 0)
-			unsupported(errno, PCI_SYSFS);
+			unsupported(errno, PCI_SYSFS, "cannot list PCI devices");
 		for (int i = 0; i < n; i++) {
 			if (!dev.bdf[0] && names[i]->d_name[0] != '.' &&
 			    sysfs_hex(names[i]->d_name, "vendor") == vendor &&
@@ -449,7 +442,7 @@ static void find_device(const char *arg)
 		}
 		free(names);
 		if (!dev.bdf[0])
-			unsupported(0, "%s: no such PCI device", arg);
+			unsupported(0, arg, "no such PCI device");
 	} else {
 		unsigned int d, b, s, f;
 		char end;
@@ -464,7 +457,7 @@ static void find_device(const char *arg)
 		snprintf(dev.bdf, sizeof(dev.bdf), "%04x:%02x:%02x.%x", d, b, s, f);
 		snprintf(path, sizeof(path), PCI_SYSFS "/%s", dev.bdf);
 		if (stat(path, &st) < 0)
-			unsupported(errno, "%s: no such PCI device", dev.bdf);
+			unsupported(errno, dev.bdf, "no such PCI device");
 	}
 	dev.vendor = sysfs_hex(dev.bdf, "vendor");
 	dev.device = sysfs_hex(dev.bdf, "device");
@@ -476,7 +469,8 @@ static void bind_vfio_pci(void)
 	char path[PATH_MAX], drv[64];
 
 	if (access("/sys/bus/pci/drivers/vfio-pci", F_OK) < 0)
-		unsupported(errno, "/sys/bus/pci/drivers/vfio-pci: kernel without vfio-pci (CONFIG_VFIO_PCI, modprobe vfio-pci)");
+		unsupported(errno, "/sys/bus/pci/drivers/vfio-pci",
+			    "kernel without vfio-pci (CONFIG_VFIO_PCI; modprobe vfio-pci)");
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/driver", dev.bdf);
 	link_name(path, drv, sizeof(drv));
 	if (!strcmp(drv, "vfio-pci"))
@@ -490,12 +484,9 @@ static void bind_vfio_pci(void)
 	write_sysfs("/sys/bus/pci/drivers_probe", dev.bdf);
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/driver", dev.bdf);
 	link_name(path, drv, sizeof(drv));
-	if (strcmp(drv, "vfio-pci")) {
-		fflush(stdout);
-		fprintf(stderr, "%s: %s: vfio-pci did not bind (driver '%s'; see dmesg)\n",
-			prog, dev.bdf, drv);
-		exit(EX_SYSCALL_ERR);
-	}
+	if (strcmp(drv, "vfio-pci"))
+		die_msg(EX_SYSCALL_ERR, "%s: vfio-pci did not bind (driver '%s'; see dmesg)",
+			dev.bdf, drv);
 }
 
 /* The classic path: group, type1 container, VFIO_GROUP_GET_DEVICE_FD. */
@@ -506,23 +497,20 @@ static void open_group(void)
 
 	dev.container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (dev.container < 0)
-		unsupported(errno, "/dev/vfio/vfio: kernel without the VFIO container");
+		unsupported(errno, "/dev/vfio/vfio", "kernel without the VFIO container");
 	if (ioctl(dev.container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
-		unsupported(0, "/dev/vfio/vfio: unknown VFIO API version");
+		unsupported(0, "/dev/vfio/vfio", "unknown VFIO API version");
 	if (ioctl(dev.container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0)
-		unsupported(0, "/dev/vfio/vfio: no VFIO_TYPE1v2_IOMMU (CONFIG_VFIO_IOMMU_TYPE1)");
+		unsupported(0, "/dev/vfio/vfio", "no VFIO_TYPE1v2_IOMMU (CONFIG_VFIO_IOMMU_TYPE1)");
 	snprintf(path, sizeof(path), "/dev/vfio/%s", dev.group);
 	dev.group_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (dev.group_fd < 0)
 		die_errno(EX_SYSCALL_ERR, errno, path);
 	if (ioctl(dev.group_fd, VFIO_GROUP_GET_STATUS, &status) < 0)
 		die_errno(EX_SYSCALL_ERR, errno, "ioctl(VFIO_GROUP_GET_STATUS)");
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		fflush(stdout);
-		fprintf(stderr, "%s: %s: group %s not viable: bind all its devices to vfio-pci\n",
-			prog, dev.bdf, dev.group);
-		exit(EX_SYSCALL_ERR);
-	}
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die_msg(EX_SYSCALL_ERR, "%s: group %s not viable: bind all its devices to vfio-pci",
+			dev.bdf, dev.group);
 	if (ioctl(dev.group_fd, VFIO_GROUP_SET_CONTAINER, &dev.container) < 0)
 		die_errno(EX_SYSCALL_ERR, errno, "ioctl(VFIO_GROUP_SET_CONTAINER)");
 	/* fails without interrupt remapping: "No interrupt remapping support" */
@@ -545,13 +533,13 @@ static void open_cdev(void)
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/vfio-dev", dev.bdf);
 	d = opendir(path);
 	if (!d)
-		unsupported(errno, "%s: kernel without the VFIO device cdev (CONFIG_VFIO_DEVICE_CDEV)", path);
+		unsupported(errno, path, "kernel without the VFIO device cdev (CONFIG_VFIO_DEVICE_CDEV)");
 	while ((de = readdir(d)))
 		if (!strncmp(de->d_name, "vfio", 4))
 			snprintf(node, sizeof(node), "/dev/vfio/devices/%s", de->d_name);
 	closedir(d);
 	if (!node[0])
-		unsupported(0, "%s: no vfioN device", path);
+		unsupported(0, path, "no vfioN device");
 	ioas_setup(&io);
 	dev.fd = open(node, O_RDWR | O_CLOEXEC);
 	if (dev.fd < 0)
@@ -586,7 +574,7 @@ static void open_device(void)
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/iommu_group", dev.bdf);
 	link_name(path, dev.group, sizeof(dev.group));
 	if (!dev.group[0])
-		unsupported(0, "%s: no IOMMU group (boot with an IOMMU: intel_iommu=on)", dev.bdf);
+		unsupported(0, dev.bdf, "no IOMMU group (boot with an IOMMU: intel_iommu=on)");
 	bind_vfio_pci();
 	if (dev.cdev)
 		open_cdev();
@@ -598,8 +586,8 @@ static void open_device(void)
 	dev.cfg_offset = cfg.offset;
 	if (ioctl(dev.fd, VFIO_DEVICE_FEATURE, &probe) < 0) {
 		if (errno == ENOTTY || errno == EOPNOTSUPP || errno == EINVAL)
-			unsupported(errno, "%s: VFIO_DEVICE_FEATURE_DMA_BUF: kernel without VFIO dma-buf export (CONFIG_VFIO_PCI_DMABUF)",
-				    dev.bdf);
+			unsupported(errno, "VFIO_DEVICE_FEATURE_DMA_BUF",
+				    "kernel without VFIO dma-buf export (CONFIG_VFIO_PCI_DMABUF)");
 		die_errno(EX_SYSCALL_ERR, errno, "ioctl(VFIO_DEVICE_FEATURE PROBE DMA_BUF)");
 	}
 }

@@ -19,10 +19,8 @@ int ioas_test_cmd(struct ioas *io, struct iommu_test_cmd *cmd)
 
 void ioas_unsupported(const char *what, int err)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: %s: %s: kernel without iommufd test interface (CONFIG_IOMMUFD_TEST)\n",
-		prog, what, errname(err));
-	exit(EX_UNSUPPORTED);
+	die_msg(EX_UNSUPPORTED, "%s: %s: kernel without iommufd test interface (CONFIG_IOMMUFD_TEST)",
+		what, errname(err));
 }
 
 int ioas_map_file(struct ioas *io, int fd, uint64_t start, uint64_t length,
@@ -157,12 +155,9 @@ void ioas_setup(struct ioas *io)
 	io->fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 	if (io->fd < 0) {
 		err = errno;
-		if (err == ENOENT || err == ENODEV || err == ENXIO) {
-			fflush(stdout);
-			fprintf(stderr, "%s: /dev/iommu: %s: kernel without iommufd\n",
-				prog, errname(err));
-			exit(EX_UNSUPPORTED);
-		}
+		if (err == ENOENT || err == ENODEV || err == ENXIO)
+			die_msg(EX_UNSUPPORTED, "/dev/iommu: %s: kernel without iommufd",
+				errname(err));
 		die_errno(EX_SYSCALL_ERR, err, "open(/dev/iommu)");
 	}
 	if (ioctl(io->fd, IOMMU_IOAS_ALLOC, &alloc) < 0)
