@@ -112,6 +112,16 @@ io_start() {	# ARGS...
 }
 io() { h_cmd dmabuf-iommufd "${IO[1]}" "${IO[0]}" "$1"; IO_REPLY=$H_REPLY; }
 
+# dmabuf-vfio: VF_DEV is its device line, VF_LINES its buffer lines.
+vf_start() {	# ARGS...
+	{ coproc VF { exec "$TESTS_HELPERS/dmabuf-vfio" "$@" 2>"$BATS_TEST_TMPDIR/dmabuf-vfio.err"; }; } 2>/dev/null
+	VF_CHILD=$VF_PID
+	h_ready dmabuf-vfio "${VF[0]}"
+	VF_DEV=${H_LINES[0]}
+	VF_LINES=("${H_LINES[@]:1}")
+}
+vf() { h_cmd dmabuf-vfio "${VF[1]}" "${VF[0]}" "$1"; VF_REPLY=$H_REPLY; }
+
 field() {	# NAME LINE: the value of NAME= in a report line
 	local f
 	for f in $2; do
@@ -124,7 +134,8 @@ field() {	# NAME LINE: the value of NAME= in a report line
 teardown() {
 	local p
 	[ -z "${TRACE_PID:-}" ] || { kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true; }
-	for p in "${VG_PID:-}:${VG[1]:-}" "${IO_PID:-}:${IO[1]:-}" "${MK_CHILD:-}:${MK[1]:-}"; do
+	for p in "${VG_PID:-}:${VG[1]:-}" "${IO_PID:-}:${IO[1]:-}" "${MK_CHILD:-}:${MK[1]:-}" \
+		"${VF_CHILD:-}:${VF[1]:-}"; do
 		[ "$p" != : ] || continue
 		echo quit >&"${p#*:}" 2>/dev/null || true
 		wait "${p%%:*}" 2>/dev/null || true
