@@ -291,68 +291,65 @@ void dmabuf_add_fence(struct dmabuf *buf, const char *line)
 	buf->fences[buf->nr_fences++] = xstrdup(line);
 }
 
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct dmabuf_holder *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+const struct dmabuf_holder *dmabuf_holder_find(const struct dmabuf *buf, pid_t pid)
+{
+	const struct dmabuf_holder key = { .pid = pid };
+
+	if (!buf->nr_holders)
+		return NULL;
+	return bsearch(&key, buf->holders, buf->nr_holders, sizeof(key), cmp_holder);
+}
+
 struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm)
 {
+	const struct dmabuf_holder key = { .pid = pid };
 	struct dmabuf_holder *h;
-	size_t i;
+	bool added;
 
-	for (i = 0; i < buf->nr_holders; i++) {
-		h = &buf->holders[i];
-		if (h->pid == pid) {
-			if (!h->comm && comm)
-				h->comm = xstrdup(comm);
-			return h;
-		}
-	}
-	buf->holders = xrealloc(buf->holders, (buf->nr_holders + 1) * sizeof(*buf->holders));
-	h = &buf->holders[buf->nr_holders++];
-	memset(h, 0, sizeof(*h));
-	h->pid = pid;
-	h->comm = comm ? xstrdup(comm) : NULL;
+	h = sorted_insert(&buf->holders, &buf->nr_holders, NULL, sizeof(*h), &key, cmp_holder,
+			  &added);
+	if (!h->comm && comm)
+		h->comm = xstrdup(comm);
 	return h;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd)
 {
-	size_t lo = 0, hi = h->nr_fds;
+	bool added;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	sorted_insert(&h->fds, &h->nr_fds, NULL, sizeof(fd), &fd, cmp_int, &added);
+}
 
-		if (h->fds[mid] == fd)
-			return;
-		if (h->fds[mid] < fd)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	h->fds = xrealloc(h->fds, (h->nr_fds + 1) * sizeof(*h->fds));
-	memmove(&h->fds[lo + 1], &h->fds[lo], (h->nr_fds - lo) * sizeof(*h->fds));
-	h->fds[lo] = fd;
-	h->nr_fds++;
+static int cmp_map(const void *a, const void *b)
+{
+	const struct dmabuf_mapping *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
 /* Mappings are kept sorted by start address; a VMA is identified by its start. */
 void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m)
 {
-	size_t lo = 0, hi = h->nr_maps;
+	struct dmabuf_mapping *slot;
+	bool added;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (h->maps[mid].start == m->start) {
-			h->maps[mid] = *m;	/* fresher view of the same VMA */
-			return;
-		}
-		if (h->maps[mid].start < m->start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	h->maps = xrealloc(h->maps, (h->nr_maps + 1) * sizeof(*h->maps));
-	memmove(&h->maps[lo + 1], &h->maps[lo], (h->nr_maps - lo) * sizeof(*h->maps));
-	h->maps[lo] = *m;
-	h->nr_maps++;
+	slot = sorted_insert(&h->maps, &h->nr_maps, NULL, sizeof(*m), m, cmp_map, &added);
+	if (!added)
+		*slot = *m;	/* fresher view of the same VMA */
 }
 
 void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src)
@@ -427,27 +424,10 @@ void dmabuf_warn_hint(struct dmabuf_set *set, const char *hint, const char *fmt,
 void dmabuf_proc_unreadable(struct dmabuf_set *set, pid_t pid)
 {
 	struct set_priv *sp = set->index;
-	size_t lo = 0, hi = sp->nr_unreadable;
+	bool added;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sp->unreadable[mid] == pid)
-			return;
-		if (sp->unreadable[mid] < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (sp->nr_unreadable == sp->unreadable_alloc) {
-		sp->unreadable_alloc = sp->unreadable_alloc ? 2 * sp->unreadable_alloc : 16;
-		sp->unreadable = xrealloc(sp->unreadable,
-					  sp->unreadable_alloc * sizeof(*sp->unreadable));
-	}
-	memmove(&sp->unreadable[lo + 1], &sp->unreadable[lo],
-		(sp->nr_unreadable - lo) * sizeof(*sp->unreadable));
-	sp->unreadable[lo] = pid;
-	sp->nr_unreadable++;
+	sorted_insert(&sp->unreadable, &sp->nr_unreadable, &sp->unreadable_alloc, sizeof(pid),
+		      &pid, cmp_pid, &added);
 	set->procs_unreadable = sp->nr_unreadable;
 }
 
@@ -459,21 +439,10 @@ static int cmp_buf(const void *a, const void *b)
 	return x->inode < y->inode ? -1 : x->inode > y->inode;
 }
 
-static int cmp_holder(const void *a, const void *b)
-{
-	const struct dmabuf_holder *x = a, *y = b;
-
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
+/* Holders are kept sorted as they come (dmabuf_holder()). */
 void dmabuf_set_finish(struct dmabuf_set *set)
 {
-	size_t i;
-
 	qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
-	for (i = 0; i < set->nr_bufs; i++)
-		qsort(set->bufs[i]->holders, set->bufs[i]->nr_holders,
-		      sizeof(struct dmabuf_holder), cmp_holder);
 }
 
 static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,

@@ -124,6 +124,8 @@ long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src);
 
 /* Holders: find or create by pid; fds and mappings are de-duplicated. */
 struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm);
+/* The holder with this pid, or NULL (a binary search: holders are sorted). */
+const struct dmabuf_holder *dmabuf_holder_find(const struct dmabuf *buf, pid_t pid);
 void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd);
 void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m);
 

@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Source: /proc/PID/maps, for buffers held by a mapping (a process may mmap
- * and close the fd; fork() children inherit shared mappings).  The line is
- * "start-end perms pgoff major:minor inode path" (fs/proc/task_mmu.c
- * show_map_vma(), 5.10 to 7.2 alike): pgoff is a byte offset in hex, inode
- * the buffer's id, path "/dmabuf:NAME" from dmabuffs_dname() with '\n'
- * escaped as "\012" by seq_path().
+ * and close the fd; fork() children inherit shared mappings).  The format
+ * is parse_maps.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/kcmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "source.h"
 #include "util.h"
 
@@ -50,12 +46,7 @@
  */
 static int same_table(const struct scan_opts *opts, pid_t a, pid_t b)
 {
-	long r;
-
-	if (opts->sysroot)
-		return -1;
-	r = syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0);
-	return r < 0 ? -1 : r == 0;
+	return opts->sysroot ? -1 : procfs_same_files(a, b);
 }
 
 /* Does every reference of every buffer have an fd (or a VMA) found? */
@@ -109,13 +100,6 @@ bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *op
 	return false;
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Reorder pids (sorted) so that those holding a buffer by fd come first;
  * returns how many do.  Threads' TIDs are not in pids: skipped. */
 static size_t holders_first(const struct dmabuf_set *set, pid_t *pids, size_t nr)
@@ -146,90 +130,16 @@ static size_t holders_first(const struct dmabuf_set *set, pid_t *pids, size_t nr
 	return first;
 }
 
-/* Decode seq_path()'s "\012" back to '\n', in place. */
-static void unescape_nl(char *s)
+static char *maps_comm(void *piddir)
 {
-	char *d = s;
-
-	while (*s) {
-		if (!strncmp(s, "\\012", 4)) {
-			*d++ = '\n';
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
-/* The comm the fd walk already read for pid, if it holds buf by fd. */
-static const char *known_comm(const struct dmabuf *buf, pid_t pid)
-{
-	for (size_t i = 0; i < buf->nr_holders; i++)
-		if (buf->holders[i].pid == pid)
-			return buf->holders[i].comm;
-	return NULL;
-}
-
-static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir,
-		       size_t *pre53)
-{
-	char *line, *next, *comm = NULL;
-	bool comm_read = false;
-
-	for (line = text; *line; line = next) {
-		unsigned long long start, end, pgoff, ino;
-		struct dmabuf_mapping m;
-		struct dmabuf_holder *h;
-		struct dmabuf *buf;
-		unsigned int maj, min;
-		char perms[5], *path;
-		int off = 0;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
-		/* Cheap filter first: most lines are no dma-buf. */
-		if (!strstr(line, "dmabuf"))
-			continue;
-		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms,
-			   &pgoff, &maj, &min, &ino, &off) != 7 || !off)
-			continue;
-		path = line + off;
-		if (!strcmp(path, "anon_inode:dmabuf")) {
-			(*pre53)++;
-			continue;
-		}
-		if (strncmp(path, "/dmabuf:", 8) || !ino)
-			continue;
-
-		buf = dmabuf_get(set, ino, DMABUF_SRC_MAPS);
-		/* "/dmabuf:" alone is no name or an empty one: leave it unknown. */
-		if (path[8]) {
-			unescape_nl(path + 8);
-			dmabuf_set_name(buf, DMABUF_SRC_MAPS, path + 8);
-		}
-		if (!comm_read && !known_comm(buf, pid)) {
-			comm = procfs_comm(piddir);
-			comm_read = true;
-		}
-		memset(&m, 0, sizeof(m));
-		m.start = start;
-		m.end = end;
-		m.pgoff = pgoff;
-		memcpy(m.perms, perms, sizeof(m.perms));
-		h = dmabuf_holder(buf, pid, comm ? comm : known_comm(buf, pid));
-		dmabuf_holder_add_map(h, &m);
-	}
-	free(comm);
+	return procfs_comm(*(int *)piddir);
 }
 
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 		     const struct procfs_walk *w)
 {
-	size_t i, nr = w->nr_pids, pre53 = 0, first;
+	size_t i, nr = w->nr_pids, pre53 = 0, long_lines = 0, refused = 0, first;
+	char *refused_why = NULL;
 	pid_t *pids;
 
 	if (w->err) {
@@ -241,6 +151,7 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 	memcpy(pids, w->pids, nr * sizeof(*pids));
 	first = holders_first(set, pids, nr);
 	for (i = 0; i < nr; i++) {
+		struct maps_parse mp = { .pid = pids[i], .comm = maps_comm };
 		char name[16], *text;
 		ssize_t n;
 		int piddir;
@@ -253,18 +164,20 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 		if (piddir < 0)
 			continue;
 		/* One open reads it all (kernel threads have an empty one). */
-		n = procfs_read_at(piddir, "maps", &text);
+		n = read_file_at(piddir, "maps", READ_MAX_LARGE, &text);
 		if (n < 0) {
 			if (n == -EACCES || n == -EPERM)
 				dmabuf_proc_unreadable(set, pids[i]);
+			else if ((n == -EINVAL || n == -EFBIG) && !refused++)
+				refused_why = xasprintf("proc/%d/maps: %s", (int)pids[i],
+							read_strerror((int)n));
 			close(piddir);
 			continue;
 		}
-		/* No real maps line holds a NUL; do not let one end the parse. */
-		for (ssize_t z = 0; z < n; z++)
-			if (!text[z])
-				text[z] = '?';
-		parse_maps(set, text, pids[i], piddir, &pre53);
+		mp.arg = &piddir;
+		parse_maps(set, text, (size_t)n, &mp);
+		pre53 += mp.pre53;
+		long_lines += mp.long_lines;
 		free(text);
 		close(piddir);
 	}
@@ -272,6 +185,13 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 	if (pre53)
 		dmabuf_warn(set, "maps: %zu dma-buf mappings skipped: kernel before 5.3 "
 			    "gives dma-bufs no inode of their own", pre53);
+	if (refused)
+		dmabuf_warn(set, "maps: %zu maps file%s ignored: %s", refused,
+			    refused == 1 ? "" : "s", refused_why);
+	if (long_lines)
+		dmabuf_warn(set, "maps: %zu line%s longer than %u bytes skipped", long_lines,
+			    long_lines == 1 ? "" : "s", LINE_MAX_BYTES);
+	free(refused_why);
 	free(pids);
 	return 0;
 }

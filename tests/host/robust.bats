@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# Hostile and broken input: what a replayed tree (or a racing process) can
+# put where a kernel file is expected must not hang, crash, grow memory
+# without bound, print a wrong total or reach the terminal raw.  Each tree
+# is made here, tiny, from one process (pid 10, fd 3) holding one buffer.
+# Crashes the fuzzers found live in tests/fixtures/fuzz/ (replayed below).
+load common
+
+# A tree: $T/proc/10/{comm,fd/3,fdinfo/3,maps} and debugfs bufinfo with
+# buffer 7 (4 KiB, udmabuf, name "a"), refcount 2: the fd and a mapping.
+mktree() {
+	T=$BATS_TEST_TMPDIR/tree
+	rm -rf "$T"
+	mkdir -p "$T/proc/10/fd" "$T/proc/10/fdinfo" "$T/sys/kernel/debug/dma_buf"
+	printf 'app\n' >"$T/proc/10/comm"
+	ln -s /dmabuf:a "$T/proc/10/fd/3"
+	printf 'pos:\t0\nflags:\t02\nmnt_id:\t16\nino:\t7\nsize:\t4096\ncount:\t2\nexp_name:\tudmabuf\nname:\ta\n' \
+		>"$T/proc/10/fdinfo/3"
+	printf '7f0000000000-7f0000001000 rw-s 00000000 00:0f 7    /dmabuf:a\n' >"$T/proc/10/maps"
+	bufinfo_rows '00004096\t00000002\t00080007\t00000002\tudmabuf\t00000007\ta\n'
+}
+
+# bufinfo made of the header, the given rows (printf format) and the total.
+bufinfo_rows() {
+	{
+		printf '\nDma-buf Objects:\nsize    \tflags   \tmode    \tcount   \texp_name\tino     \tname\n'
+		# shellcheck disable=SC2059
+		printf "$1"
+		printf '\nTotal %d objects, 0 bytes\n' "${2:-1}"
+	} >"$T/sys/kernel/debug/dma_buf/bufinfo"
+}
+
+# Run a command on $T with a watchdog: a read that blocks fails the test
+# instead of hanging the suite.
+on_tree() {
+	run --separate-stderr timeout 60 "$DMABUFCTL" "$@" --sysroot "$T"
+}
+
+jq_is() {
+	local got
+	got=$(jq -c "$1" <<<"$output")
+	assert_equal "$got" "$2"
+}
+
+@test "the tree made here lists as expected (the base of every case below)" {
+	mktree
+	on_tree list -J
+	assert_success
+	jq_is '[.dmabufs[] | [.inode, .size, .exporter, .name, .refcount]]' '[[7,4096,"udmabuf","a",2]]'
+	jq_is '.dmabufs[0].processes' '[{"pid":10,"comm":"app","fds":[3],"mappings":1}]'
+	jq_is '.warnings' '[]'
+}
+
+@test "a FIFO in place of comm, fdinfo or maps is refused, never waited on" {
+	local f
+	for f in comm fdinfo/3 maps; do
+		mktree
+		rm "$T/proc/10/$f"
+		mkfifo "$T/proc/10/$f"
+		on_tree list -J
+		assert_success
+		case $f in
+		comm)
+			jq_is '.dmabufs[0].processes[0] | [.pid, .comm]' '[10,null]'
+			jq_is '.warnings' '[]' ;;
+		fdinfo/3)
+			jq_is '.warnings' '["procfs: 1 fdinfo file ignored: proc/10/fdinfo/3: not a regular file"]'
+			# debugfs still names the buffer; the fd is not attributed
+			jq_is '[.dmabufs[0].inode, .dmabufs[0].processes[0].fds]' '[7,[]]' ;;
+		maps)
+			jq_is '.warnings' '["maps: 1 maps file ignored: proc/10/maps: not a regular file"]' ;;
+		esac
+	done
+}
+
+@test "a symlink to /dev/zero in place of a kernel file is refused, not read" {
+	local f
+	for f in proc/10/comm proc/10/fdinfo/3 proc/10/maps sys/kernel/debug/dma_buf/bufinfo; do
+		mktree
+		rm "$T/$f"
+		ln -s /dev/zero "$T/$f"
+		on_tree list -J
+		assert_success
+		case $f in
+		*comm) jq_is '.dmabufs[0].processes[0].comm' 'null' ;;
+		*fdinfo/3) jq_is '.warnings' '["procfs: 1 fdinfo file ignored: proc/10/fdinfo/3: not a regular file"]' ;;
+		*maps) jq_is '.warnings' '["maps: 1 maps file ignored: proc/10/maps: not a regular file"]' ;;
+		*bufinfo) jq_is '.warnings' '["debugfs: '"$T"'/sys/kernel/debug/dma_buf/bufinfo: not a regular file"]' ;;
+		esac
+	done
+}
+
+@test "a directory in place of a kernel file is refused" {
+	mktree
+	rm "$T/proc/10/maps"
+	mkdir "$T/proc/10/maps"
+	on_tree list -J
+	assert_success
+	jq_is '.warnings' '["maps: 1 maps file ignored: proc/10/maps: not a regular file"]'
+}
+
+@test "files larger than any kernel's are refused with a warning (sparse, no disk)" {
+	mktree
+	truncate -s 65M "$T/proc/10/maps"
+	truncate -s 65K "$T/proc/10/fdinfo/3"
+	on_tree list -J
+	assert_success
+	jq_is '.warnings' '["procfs: 1 fdinfo file ignored: proc/10/fdinfo/3: larger than a kernel file can be","maps: 1 maps file ignored: proc/10/maps: larger than a kernel file can be"]'
+	mktree
+	truncate -s 65M "$T/sys/kernel/debug/dma_buf/bufinfo"
+	on_tree list -J
+	assert_success
+	jq_is '.skipped[] | select(.source == "debugfs") | .reason' \
+		"\"$T/sys/kernel/debug/dma_buf/bufinfo: larger than a kernel file can be\""
+}
+
+@test "a line longer than any kernel's is skipped with a warning" {
+	local long
+	mktree
+	long=$(head -c 40000 /dev/zero | tr '\0' x)
+	bufinfo_rows '00004096\t00000002\t00080007\t00000002\tudmabuf\t00000007\ta\n'"$long"'\n'
+	printf '%s\n' "$long" >>"$T/proc/10/maps"
+	on_tree list -J
+	assert_success
+	jq_is '.warnings' '["debugfs: 1 bufinfo line longer than 32768 bytes skipped","maps: 1 line longer than 32768 bytes skipped"]'
+	jq_is '.dmabufs[0] | [.inode, .name, .processes[0].mappings]' '[7,"a",1]'
+}
+
+@test "NUL bytes inside a line end that line, not the file" {
+	mktree
+	printf '7f0000002000-7f00\0000003000 rw-s 00000000 00:0f 7 /dmabuf:a\n7f0000004000-7f0000005000 rw-s 00000000 00:0f 7    /dmabuf:a\n' \
+		>>"$T/proc/10/maps"
+	on_tree show -J 7
+	assert_success
+	jq_is '[.processes[0].maps[].start]' '["0x7f0000000000","0x7f0000004000"]'
+}
+
+@test "fdinfo fields that are no kernel's are ignored, not half-parsed" {
+	mktree
+	printf 'pos:\t0\nflags:\t-1\nino:\t7\nsize:\t4096\ncount:\t-5\nexp_name:\tudmabuf\nrevoked:\tyes\n' \
+		>"$T/proc/10/fdinfo/3"
+	on_tree show -J 7 --source=procfs
+	assert_success
+	jq_is '[.inode, .size, .refcount, .flags, .revoked]' '[7,4096,null,null,null]'
+}
