@@ -442,7 +442,9 @@ static int cmp_buf(const void *a, const void *b)
 /* Holders are kept sorted as they come (dmabuf_holder()). */
 void dmabuf_set_finish(struct dmabuf_set *set)
 {
-	qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
+	/* qsort() must not be given NULL, even for no element. */
+	if (set->nr_bufs)
+		qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
 }
 
 static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,
@@ -553,7 +555,8 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 			n++;
 		}
 	}
-	qsort(holds, n, sizeof(*holds), cmp_hold);
+	if (n)
+		qsort(holds, n, sizeof(*holds), cmp_hold);
 
 	procs = xcalloc(n, sizeof(*procs));
 	for (i = 0; i < n; i++) {
@@ -572,7 +575,8 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 		p->pss += buf->size / buf->nr_holders;
 	}
 	free(holds);
-	qsort(procs, np, sizeof(*procs), cmp_proc);
+	if (np)
+		qsort(procs, np, sizeof(*procs), cmp_proc);
 	*nr = np;
 	return procs;
 }

@@ -51,6 +51,22 @@ jq_is() {
 	jq_is '.warnings' '[]'
 }
 
+@test "an empty bufinfo and buffers held by no process: empty sets are fine" {
+	mktree
+	: >"$T/sys/kernel/debug/dma_buf/bufinfo"
+	rm -r "$T/proc/10"
+	on_tree list -J
+	assert_success
+	jq_is '.dmabufs' '[]'
+	jq_is '.totals' '{"buffers":0,"bytes":0,"unattributed_bytes":0}'
+	jq_is '.warnings' '["debugfs: bufinfo ends early (no \"Total N objects\" line)"]'
+	mktree
+	rm -r "$T/proc/10"
+	on_tree procs -J
+	assert_success
+	jq_is '[.processes, .unattributed]' '[[],{"buffers":1,"bytes":4096}]'
+}
+
 @test "a FIFO in place of comm, fdinfo or maps is refused, never waited on" {
 	local f
 	for f in comm fdinfo/3 maps; do
