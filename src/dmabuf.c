@@ -33,6 +33,8 @@ struct set_priv {
 	size_t bufs_alloc;
 	pid_t *unreadable;		/* sorted pids counted in procs_unreadable */
 	size_t nr_unreadable, unreadable_alloc;
+	size_t *warn_slots;		/* warnings hash: index + 1, 0 empty */
+	size_t nr_warn_slots;		/* power of two, over twice nr_warnings */
 };
 
 static const char *const src_names[DMABUF_SRC_NR] = {
@@ -141,6 +143,7 @@ void dmabuf_set_free(struct dmabuf_set *set)
 	free(set->hints);
 	free(sp->buckets);
 	free(sp->unreadable);
+	free(sp->warn_slots);
 	free(sp);
 	free(set);
 }
@@ -382,25 +385,63 @@ void dmabuf_source_hint(struct dmabuf_set *set, enum dmabuf_source src, const ch
 	set->status[src].hint = hint ? xstrdup(hint) : NULL;
 }
 
+/* FNV-1a: warnings are short strings. */
+static size_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+/* The warnings hash slot of w: where it is, or the empty one it would take. */
+static size_t *warn_slot(const struct dmabuf_set *set, const char *w)
+{
+	const struct set_priv *sp = set->index;
+	size_t mask = sp->nr_warn_slots - 1, i;
+
+	for (i = hash_str(w) & mask;; i = (i + 1) & mask)
+		if (!sp->warn_slots[i] || !strcmp(set->warnings[sp->warn_slots[i] - 1], w))
+			return &sp->warn_slots[i];
+}
+
+static void warn_rehash(struct dmabuf_set *set)
+{
+	struct set_priv *sp = set->index;
+	size_t i;
+
+	free(sp->warn_slots);
+	sp->nr_warn_slots = sp->nr_warn_slots ? 2 * sp->nr_warn_slots : 64;
+	sp->warn_slots = xcalloc(sp->nr_warn_slots, sizeof(*sp->warn_slots));
+	for (i = 0; i < set->nr_warnings; i++)
+		*warn_slot(set, set->warnings[i]) = i + 1;
+}
+
 static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, va_list ap)
 {
+	struct set_priv *sp = set->index;
+	size_t *slot;
 	char *w;
-	size_t i;
 
 	if (vasprintf(&w, fmt, ap) < 0)
 		return;
-	/* Each warning once, however many sources or processes hit it. */
-	for (i = 0; i < set->nr_warnings; i++) {
-		if (!strcmp(set->warnings[i], w)) {
-			free(w);
-			return;
-		}
+	/* Each warning once, however many sources or processes hit it: a
+	 * hash, as one per bad row of a 50,000-row bufinfo would otherwise
+	 * be compared with every earlier one. */
+	if (2 * (set->nr_warnings + 1) > sp->nr_warn_slots)
+		warn_rehash(set);
+	slot = warn_slot(set, w);
+	if (*slot) {
+		free(w);
+		return;
 	}
 	set->warnings = xrealloc(set->warnings, (set->nr_warnings + 1) * sizeof(char *));
 	set->hints = xrealloc(set->hints, (set->nr_warnings + 1) * sizeof(char *));
 	set->warnings[set->nr_warnings] = w;
 	set->hints[set->nr_warnings] = hint ? xstrdup(hint) : NULL;
 	set->nr_warnings++;
+	*slot = set->nr_warnings;
 }
 
 void dmabuf_warn(struct dmabuf_set *set, const char *fmt, ...)

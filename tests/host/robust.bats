@@ -151,6 +151,23 @@ jq_is() {
 	jq_is '[.processes[0].maps[].start]' '["0x7f0000000000","0x7f0000004000"]'
 }
 
+@test "50,000 bad bufinfo rows: one warning each, duplicates once" {
+	mktree
+	# each row claims 2 devices and lists none; buffer 1 comes twice
+	awk 'BEGIN {
+		printf "\nDma-buf Objects:\nsize    \tflags   \tmode    \tcount   \texp_name\tino     \tname\n"
+		for (i = 1; i <= 50000; i++)
+			printf "00004096\t00000002\t00080007\t00000001\tsystem\t%08d\t<none>\n\tAttached Devices:\nTotal 2 devices attached\n\n", i
+		printf "00004096\t00000002\t00080007\t00000001\tsystem\t%08d\t<none>\n\tAttached Devices:\nTotal 2 devices attached\n\n", 1
+		printf "\nTotal 50001 objects, 0 bytes\n"
+	}' >"$T/sys/kernel/debug/dma_buf/bufinfo"
+	rm -r "$T/proc/10"
+	on_tree list -J
+	assert_success
+	jq_is '[.totals.buffers, (.warnings | length), (.warnings | unique | length)]' '[50000,50000,50000]'
+	jq_is '.warnings[0]' '"debugfs: inode 1: 2 devices attached, 0 listed"'
+}
+
 @test "fdinfo fields that are no kernel's are ignored, not half-parsed" {
 	mktree
 	printf 'pos:\t0\nflags:\t-1\nino:\t7\nsize:\t4096\ncount:\t-5\nexp_name:\tudmabuf\nrevoked:\tyes\n' \
