@@ -480,12 +480,24 @@ static int cmp_buf(const void *a, const void *b)
 	return x->inode < y->inode ? -1 : x->inode > y->inode;
 }
 
-/* Holders are kept sorted as they come (dmabuf_holder()). */
+/*
+ * Holders are kept sorted as they come (dmabuf_holder()); buffers come in
+ * the sources' order.  Sizes are the kernel's size_t each, but a sum of
+ * them can pass 2^64 - 1 in a hostile tree: totals saturate and say so.
+ */
 void dmabuf_set_finish(struct dmabuf_set *set)
 {
-	/* qsort() must not be given NULL, even for no element. */
+	bool saturated = false;
+	uint64_t sum = 0;
+	size_t i;
+
 	if (set->nr_bufs)
 		qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
+	for (i = 0; i < set->nr_bufs; i++)
+		sum = add_sat_u64(sum, set->bufs[i]->size, &saturated);
+	if (saturated)
+		dmabuf_warn(set, "buffer sizes add up to more than %llu bytes: totals are "
+			    "saturated at that value", (unsigned long long)sum);
 }
 
 static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,
@@ -534,7 +546,7 @@ uint64_t dmabuf_set_bytes(const struct dmabuf_set *set)
 	size_t i;
 
 	for (i = 0; i < set->nr_bufs; i++)
-		sum += set->bufs[i]->size;
+		sum = add_sat_u64(sum, set->bufs[i]->size, NULL);
 	return sum;
 }
 
@@ -545,7 +557,7 @@ uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set)
 
 	for (i = 0; i < set->nr_bufs; i++)
 		if (!set->bufs[i]->nr_holders)
-			sum += set->bufs[i]->size;
+			sum = add_sat_u64(sum, set->bufs[i]->size, NULL);
 	return sum;
 }
 
@@ -612,8 +624,10 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 		if (!p->comm)
 			p->comm = holds[i].comm;
 		p->nr_bufs++;
-		p->rss += buf->size;
-		p->pss += buf->size / buf->nr_holders;
+		/* RSS and PSS are at most the sum of all sizes, which
+		 * dmabuf_set_finish() warns about when it saturates. */
+		p->rss = add_sat_u64(p->rss, buf->size, NULL);
+		p->pss = add_sat_u64(p->pss, buf->size / buf->nr_holders, NULL);
 	}
 	free(holds);
 	if (np)

@@ -151,6 +151,28 @@ jq_is() {
 	jq_is '[.processes[0].maps[].start]' '["0x7f0000000000","0x7f0000004000"]'
 }
 
+@test "byte totals saturate at 2^64-1 with a warning, never wrap" {
+	mktree
+	bufinfo_rows '18446744073709551615\t00000002\t00080007\t00000001\tsystem\t00000008\tbig\n00000002\t00000002\t00080007\t00000001\tsystem\t00000009\tsmall\n00004096\t00000002\t00080007\t00000002\tudmabuf\t00000007\ta\n' 3
+	on_tree list -J
+	assert_success
+	# jq reads numbers as doubles: compare the text
+	assert_line --partial '"bytes": 18446744073709551615,'
+	assert_line --partial '"unattributed_bytes": 18446744073709551615'
+	jq_is '.warnings' '["buffer sizes add up to more than 18446744073709551615 bytes: totals are saturated at that value"]'
+	on_tree list -b
+	assert_success
+	assert_line --regexp '^total: 3 buffers, 18446744073709551615, 18446744073709551615 held by no process$'
+	# one process holding the three by mapping: RSS and PSS saturate too
+	printf '7f0000002000-7f0000003000 rw-s 00000000 00:0f 8    /dmabuf:big\n7f0000004000-7f0000005000 rw-s 00000000 00:0f 9    /dmabuf:small\n' \
+		>>"$T/proc/10/maps"
+	on_tree procs -J
+	assert_success
+	assert_line --partial '"rss": 18446744073709551615,'
+	assert_line --partial '"pss": 18446744073709551615'
+	jq_is '.warnings' '["buffer sizes add up to more than 18446744073709551615 bytes: totals are saturated at that value"]'
+}
+
 @test "50,000 bad bufinfo rows: one warning each, duplicates once" {
 	mktree
 	# each row claims 2 devices and lists none; buffer 1 comes twice
