@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "util.h"
 
 const char *argp_program_version = PACKAGE_STRING;
@@ -128,7 +129,10 @@ int main(int argc, char **argv)
 
 	cmd = find_cmd(argv[w]);
 	if (!cmd) {
-		err_msg(argv[w], "unknown command", NULL);
+		char *safe = out_escape(argv[w]);
+
+		err_msg(safe, "unknown command", NULL);
+		free(safe);
 		err_hint("commands: list, show, procs, trace, revoke; see 'dmabufctl --help'");
 		return EXIT_USAGE;
 	}

@@ -190,6 +190,33 @@ jq_is() {
 	jq_is '.warnings[0]' '"debugfs: inode 1: 2 devices attached, 0 listed"'
 }
 
+@test "show escapes every kernel-provided string; maps with a bogus perms field are no kernel's" {
+	local esc=$'\e[31m'
+	mktree
+	printf 'app%s\n' "$esc" >"$T/proc/10/comm"
+	bufinfo_rows '00004096\t00000002\t00080007\t00000002\tudm'"$esc"'\t00000007\tn'"$esc"'\n\tread fence:x'"$esc"' signalled\n\tAttached Devices:\n\tdev'"$esc"'\nTotal 1 devices attached\n'
+	printf '7f0000002000-7f0000003000 %s 00000000 00:0f 7    /dmabuf:a\n' "r${esc:0:3}" >>"$T/proc/10/maps"
+	on_tree show 7
+	assert_success
+	[[ $output != *$'\e'* ]] || fail "an escape sequence reached the terminal: $output"
+	assert_line 'exporter   udm\x1b[31m'
+	assert_line 'name       n\x1b[31m'
+	assert_line '  read fence:x\x1b[31m signalled'
+	assert_line '  dev\x1b[31m'
+	assert_line --regexp '^  app\\x1b\[31m\[10\]  fds 3  maps 1$'
+	assert_line '    7f0000000000-7f0000001000 rw-s offset 0'
+	# JSON keeps exact bytes (escaped by JSON itself); the bogus line is gone
+	on_tree show -J 7
+	jq_is '[.processes[0].maps[].perms]' '["rw-s"]'
+	jq_is '.exporter' '"udm\u001b[31m"'
+}
+
+@test "an unknown command is echoed escaped" {
+	run -64 --separate-stderr "$DMABUFCTL" $'x\e[2Jy'
+	[[ $stderr != *$'\e'* ]] || fail "raw escape on stderr"
+	assert_equal "${stderr_lines[0]}" 'dmabufctl: x\x1b[2Jy: unknown command'
+}
+
 @test "fdinfo fields that are no kernel's are ignored, not half-parsed" {
 	mktree
 	printf 'pos:\t0\nflags:\t-1\nino:\t7\nsize:\t4096\ncount:\t-5\nexp_name:\tudmabuf\nrevoked:\tyes\n' \
