@@ -9,7 +9,8 @@ HOST_TESTS = \
 	tests/host/completions.bats \
 	tests/host/trace.bats \
 	tests/host/confirm.bats \
-	tests/host/ksyms.bats
+	tests/host/ksyms.bats \
+	tests/host/robust.bats
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash
 
