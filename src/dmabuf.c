@@ -419,6 +419,9 @@ static void warn_rehash(struct dmabuf_set *set)
 }
 
 static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, va_list ap)
 {
 	struct set_priv *sp = set->index;
 	size_t *slot;

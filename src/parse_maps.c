@@ -78,10 +78,12 @@ void parse_maps(struct dmabuf_set *set, char *text, size_t len, struct maps_pars
 			continue;
 
 		buf = dmabuf_get(set, ino, DMABUF_SRC_MAPS);
-		/* "/dmabuf:" alone is no name or an empty one: leave it unknown. */
+		/* "/dmabuf:" alone is no name or an empty one, and a longer
+		 * one than a name can be is no kernel's: leave it unknown. */
 		if (path[8]) {
 			unescape_nl(path + 8);
-			dmabuf_set_name(buf, DMABUF_SRC_MAPS, path + 8);
+			if (strlen(path + 8) <= DMABUF_NAME_MAX)
+				dmabuf_set_name(buf, DMABUF_SRC_MAPS, path + 8);
 		}
 		if (!comm_read && !known_comm(buf, mp->pid)) {
 			comm = mp->comm ? mp->comm(mp->arg) : NULL;
