@@ -6,9 +6,11 @@
  * when the first argument is an option or an inode, the command is "list".
  */
 #include <argp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
@@ -108,12 +110,21 @@ static int is_main_option(const char *s)
 	       !strcmp(s, "-V") || !strcmp(s, "--version");
 }
 
+/* A reader that went away (dmabufctl list | head -1) ends us quietly, with
+ * status 0, wherever we were writing; trace stops on EPIPE by itself. */
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	_exit(EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
 	int i, w;
 
 	argp_err_exit_status = EXIT_USAGE;
+	signal(SIGPIPE, on_sigpipe);
 
 	if (argc >= 2 && is_main_option(argv[1])) {
 		/* argp prints help, usage or version and exits. */

@@ -225,3 +225,40 @@ jq_is() {
 	assert_success
 	jq_is '[.inode, .size, .refcount, .flags, .revoked]' '[7,4096,null,null,null]'
 }
+
+@test "a memory limit (ulimit -v) gives one clear line and status 1, not a crash" {
+	mktree
+	# 60 MiB of bufinfo (sparse): the reader needs more than the limit
+	truncate -s 60M "$T/sys/kernel/debug/dma_buf/bufinfo"
+	if [[ ${DMABUFCTL_SANITIZERS:-no} == *address* ]]; then
+		# ASan reserves terabytes of shadow and cannot start under
+		# ulimit -v: its allocator's own limit fails the same malloc.
+		export ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=32
+		run --separate-stderr "$DMABUFCTL" list -J --sysroot "$T"
+	else
+		run --separate-stderr bash -c 'ulimit -v 40000 && exec "$0" "$@"' \
+			"$DMABUFCTL" list -J --sysroot "$T"
+	fi
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" 'dmabufctl: memory: allocation failed: Cannot allocate memory'
+}
+
+@test "a reader that goes away (| head -1) ends every command quietly, status 0" {
+	# 3000 buffers: more output than a pipe holds, so writes hit EPIPE
+	mktree
+	awk 'BEGIN {
+		printf "\nDma-buf Objects:\nsize    \tflags   \tmode    \tcount   \texp_name\tino     \tname\n"
+		for (i = 1; i <= 3000; i++)
+			printf "00004096\t00000002\t00080007\t00000001\tsystem\t%08d\t<none>\n\tAttached Devices:\nTotal 0 devices attached\n\n", i
+		printf "\nTotal 3000 objects, 0 bytes\n"
+	}' >"$T/sys/kernel/debug/dma_buf/bufinfo"
+	local args out
+	for args in "list" "list -J" "list -r -o +FDS,SOURCES" "procs -J"; do
+		# shellcheck disable=SC2086
+		out=$("$DMABUFCTL" $args --sysroot "$T" 2>"$BATS_TEST_TMPDIR/err" | head -n 1;
+		      echo "status ${PIPESTATUS[0]}")
+		assert_equal "${out##*$'\n'}" "status 0"
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	done
+}
