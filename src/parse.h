@@ -34,6 +34,9 @@ struct fdinfo {
 	size_t long_lines;	/* lines skipped as too long */
 };
 void parse_fdinfo(char *text, size_t len, struct fdinfo *fi);
+/* What fi says of its buffer (fi->ino, with a size and an exporter) into
+ * set, by the fdinfo source's rules; the buffer. */
+struct dmabuf *fdinfo_to_model(struct dmabuf_set *set, const struct fdinfo *fi);
 
 /* debugfs dma_buf/bufinfo into set, with warnings (parse_bufinfo.c). */
 void parse_bufinfo(struct dmabuf_set *set, char *text, size_t len);

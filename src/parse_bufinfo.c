@@ -70,17 +70,6 @@ static bool parse_hex(const char *s, unsigned int *out)
 	return true;
 }
 
-/* "%08ld" of file_count(), which is never negative. */
-static bool parse_count(const char *s, long *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, &v) || v > LONG_MAX)
-		return false;
-	*out = (long)v;
-	return true;
-}
-
 /* "size\tflags\tmode\tcount\texp_name\tino\tname"; false if not a row. */
 static bool parse_row(char *line, struct row *r)
 {
@@ -93,7 +82,7 @@ static bool parse_row(char *line, struct row *r)
 			return false;
 	}
 	if (parse_u64(f[0], &r->size) || !parse_hex(f[1], &r->flags) ||
-	    !parse_hex(f[2], &r->mode) || !parse_count(f[3], &r->count))
+	    !parse_hex(f[2], &r->mode) || parse_count(f[3], &r->count))
 		return false;
 
 	/* The inode is the first "\tDIGITS\t" after the exporter's start

@@ -11,6 +11,7 @@
  * (revoke.c) both read fdinfo through it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,17 +54,6 @@ static bool parse_octal(const char *s, unsigned int *out)
 	return true;
 }
 
-/* "%ld" of a count that cannot be negative. */
-static bool parse_count(const char *s, long *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, &v) || v > LONG_MAX)
-		return false;
-	*out = (long)v;
-	return true;
-}
-
 void parse_fdinfo(char *text, size_t len, struct fdinfo *fi)
 {
 	struct line_iter it;
@@ -94,7 +84,7 @@ void parse_fdinfo(char *text, size_t len, struct fdinfo *fi)
 		} else if ((v = VALUE(line, "size"))) {
 			fi->has_size = !parse_u64(v, &fi->size);
 		} else if ((v = VALUE(line, "count"))) {
-			fi->has_count = parse_count(v, &fi->count);
+			fi->has_count = !parse_count(v, &fi->count);
 		} else if ((v = VALUE(line, "exp_name"))) {
 			fi->exp_name = v;
 		} else if ((v = VALUE(line, "revoked"))) {
@@ -113,4 +103,23 @@ void parse_fdinfo(char *text, size_t len, struct fdinfo *fi)
 		}
 	}
 	fi->long_lines = it.skipped;
+}
+
+struct dmabuf *fdinfo_to_model(struct dmabuf_set *set, const struct fdinfo *fi)
+{
+	struct dmabuf *buf = dmabuf_get(set, fi->ino, DMABUF_SRC_FDINFO);
+
+	dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi->size);
+	dmabuf_set_exporter(buf, DMABUF_SRC_FDINFO, fi->exp_name);
+	dmabuf_set_name(buf, DMABUF_SRC_FDINFO, fi->has_name ? fi->name : NULL);
+	if (fi->has_count)
+		dmabuf_set_refcount(buf, DMABUF_SRC_FDINFO, fi->count);
+	/* O_CLOEXEC is the fd's, not the file's: dma_buf_getfile() keeps
+	 * only O_ACCMODE | O_NONBLOCK in f_flags. */
+	if (fi->has_flags)
+		dmabuf_set_flags(buf, DMABUF_SRC_FDINFO, fi->flags & ~(unsigned int)O_CLOEXEC,
+				 DMABUF_MODE_UNKNOWN);
+	if (fi->has_revoked)
+		dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi->revoked);
+	return buf;
 }

@@ -408,19 +408,7 @@ static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
 		c->dev_known = true;
 	}
 
-	buf = dmabuf_get(c->set, fi.ino, DMABUF_SRC_FDINFO);
-	dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi.size);
-	dmabuf_set_exporter(buf, DMABUF_SRC_FDINFO, fi.exp_name);
-	dmabuf_set_name(buf, DMABUF_SRC_FDINFO, fi.has_name ? fi.name : NULL);
-	if (fi.has_count)
-		dmabuf_set_refcount(buf, DMABUF_SRC_FDINFO, fi.count);
-	/* O_CLOEXEC is the fd's, not the file's: dma_buf_getfile() keeps
-	 * only O_ACCMODE | O_NONBLOCK in f_flags. */
-	if (fi.has_flags)
-		dmabuf_set_flags(buf, DMABUF_SRC_FDINFO, fi.flags & ~(unsigned int)O_CLOEXEC,
-				 DMABUF_MODE_UNKNOWN);
-	if (fi.has_revoked)
-		dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi.revoked);
+	buf = fdinfo_to_model(c->set, &fi);
 	free(text);
 holder:
 	dmabuf_holder_add_fd(dmabuf_holder(buf, f->holder, f->comm), f->fd);

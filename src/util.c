@@ -81,6 +81,19 @@ int parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
+int parse_count(const char *s, long *out)
+{
+	uint64_t v;
+	int ret = parse_u64(s, &v);
+
+	if (ret)
+		return ret;
+	if (v > LONG_MAX)
+		return -ERANGE;
+	*out = (long)v;
+	return 0;
+}
+
 int parse_duration(const char *s, double *seconds)
 {
 	char *end;

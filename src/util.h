@@ -22,6 +22,9 @@ void err_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *s, uint64_t *out);
 int parse_pid(const char *s, pid_t *out);
 int parse_int(const char *s, int min, int max, int *out);
+/* A count the kernel prints with "%ld" and that cannot be negative
+ * (file_count()): digits only, up to LONG_MAX. */
+int parse_count(const char *s, long *out);
 /* "5", "2.5", "500ms", "3s", "1m": seconds as a double, > 0. */
 int parse_duration(const char *s, double *seconds);
 

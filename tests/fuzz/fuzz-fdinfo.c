@@ -20,17 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (fi.exp_name && (fi.exp_name < text || fi.exp_name > text + size))
 		abort();
+	/* As the procfs source takes it (source_procfs.c resolve_fd()). */
 	if (fi.has_ino && fi.has_size && fi.exp_name) {
-		buf = dmabuf_get(set, fi.ino, DMABUF_SRC_FDINFO);
-		dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi.size);
-		dmabuf_set_exporter(buf, DMABUF_SRC_FDINFO, fi.exp_name);
-		dmabuf_set_name(buf, DMABUF_SRC_FDINFO, fi.has_name ? fi.name : NULL);
-		if (fi.has_count)
-			dmabuf_set_refcount(buf, DMABUF_SRC_FDINFO, fi.count);
-		if (fi.has_flags)
-			dmabuf_set_flags(buf, DMABUF_SRC_FDINFO, fi.flags, DMABUF_MODE_UNKNOWN);
-		if (fi.has_revoked)
-			dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi.revoked);
+		buf = fdinfo_to_model(set, &fi);
 		dmabuf_holder_add_fd(dmabuf_holder(buf, 1, "fuzz"), (int)(size & 0xffff));
 	}
 	fuzz_model(set);
