@@ -49,41 +49,87 @@ static int same_table(const struct scan_opts *opts, pid_t a, pid_t b)
 	return opts->sysroot ? -1 : procfs_same_files(a, b);
 }
 
+static bool same_fds(const struct dmabuf_holder *x, const struct dmabuf_holder *y)
+{
+	return x->nr_fds == y->nr_fds && !memcmp(x->fds, y->fds, x->nr_fds * sizeof(*x->fds));
+}
+
+/* By fd list, then pid: holders listing the same fds end up side by side. */
+static int cmp_fd_lists(const void *a, const void *b)
+{
+	const struct dmabuf_holder *x = *(const struct dmabuf_holder *const *)a;
+	const struct dmabuf_holder *y = *(const struct dmabuf_holder *const *)b;
+	int c;
+
+	if (x->nr_fds != y->nr_fds)
+		return x->nr_fds < y->nr_fds ? -1 : 1;
+	c = memcmp(x->fds, y->fds, x->nr_fds * sizeof(*x->fds));
+	if (c)
+		return c;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * The references buf's fds explain, a table seen under several pids
+ * counted once; -1 when unsure.  Only holders listing the same fds can be
+ * one table: sorting by fd list makes them neighbours, so that thousands
+ * of holders cost a sort, not a comparison of every pair.
+ */
+static long fd_refs(const struct dmabuf *buf, const struct scan_opts *opts)
+{
+	const struct dmabuf_holder **v = xmalloc((buf->nr_holders + 1) * sizeof(*v));
+	size_t n = 0, i, j, k, m;
+	long refs = 0;
+
+	for (i = 0; i < buf->nr_holders; i++)
+		if (buf->holders[i].nr_fds)
+			v[n++] = &buf->holders[i];
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_fd_lists);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && same_fds(v[i], v[j]); j++)
+			;
+		for (k = i; k < j; k++) {
+			int same = 0;
+
+			for (m = i; m < k && !same; m++)
+				same = same_table(opts, v[k]->pid, v[m]->pid);
+			if (same < 0) {
+				refs = -1;
+				goto out;
+			}
+			if (!same)
+				refs += (long)v[k]->nr_fds;
+		}
+	}
+out:
+	free(v);
+	return refs;
+}
+
 /* Does every reference of every buffer have an fd (or a VMA) found? */
 static bool refs_explained(const struct dmabuf_set *set, const struct scan_opts *opts,
 			   bool count_maps)
 {
-	size_t i, j, k;
+	size_t i, j;
 
 	if (!set->status[DMABUF_SRC_BPF].used && !set->status[DMABUF_SRC_DEBUGFS].used)
 		return false;	/* no complete list of buffers */
 	for (i = 0; i < set->nr_bufs; i++) {
 		const struct dmabuf *buf = set->bufs[i];
 		long fd_count = dmabuf_refcount_from(buf, DMABUF_SRC_FDINFO);
-		long refs = 0;
+		long refs;
 
 		if (buf->refcount < 0)
 			return false;
 		/* Counts that moved between the two reads: the world changed. */
 		if (fd_count >= 0 && fd_count != buf->refcount)
 			return false;
-		for (j = 0; j < buf->nr_holders; j++) {
-			const struct dmabuf_holder *h = &buf->holders[j];
-
-			int same = 0;
-
-			for (k = 0; k < j && !same; k++)
-				if (h->nr_fds && h->nr_fds == buf->holders[k].nr_fds &&
-				    !memcmp(h->fds, buf->holders[k].fds,
-					    h->nr_fds * sizeof(*h->fds)))
-					same = same_table(opts, h->pid, buf->holders[k].pid);
-			if (same < 0)
-				return false;
-			if (!same)
-				refs += (long)h->nr_fds;
-			if (count_maps)
-				refs += (long)h->nr_maps;
-		}
+		refs = fd_refs(buf, opts);
+		if (refs < 0)
+			return false;
+		for (j = 0; count_maps && j < buf->nr_holders; j++)
+			refs += (long)buf->holders[j].nr_maps;
 		if (refs != buf->refcount)
 			return false;
 	}
