@@ -262,3 +262,17 @@ jq_is() {
 		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 	done
 }
+
+@test "inputs the fuzzers found (tests/fixtures/fuzz/) replay cleanly" {
+	mktree
+	cp "$FIXTURES/fuzz/maps/name-longer-than-31" "$T/proc/10/maps"
+	on_tree show -J 7
+	assert_success
+	# the name comes from fdinfo and debugfs, not from the bogus maps path
+	jq_is '[.name, .processes[0].mappings]' '["a",1]'
+	# maps alone: the name is unknown rather than 40 bytes no kernel prints
+	rm "$T/proc/10/fdinfo/3" "$T/proc/10/fd/3"
+	on_tree show -J 7 --source=procfs
+	assert_success
+	jq_is '[.name, .processes[0].mappings]' '[null,1]'
+}
