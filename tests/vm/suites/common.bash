@@ -54,10 +54,13 @@ trace_wait() { trace_wait_count "$1" 1; }
 events() { jq -c "select($1)" "$TRACE_OUT"; }
 summary() { tail -n 1 "$TRACE_OUT" | jq -ce 'select(.event == "summary")'; }
 
-# N udmabufs made from one sealed memfd, each closed at once: 2N events.
-udmabuf_loop() {	# N
+# N udmabufs made from one sealed memfd, each closed at once: 2N events;
+# COMM, if given, is the name the process gives itself first.
+udmabuf_loop() {	# N [COMM]
 	python3 -c '
-import fcntl, os, struct, sys
+import ctypes, fcntl, os, struct, sys
+if len(sys.argv) > 2:
+    ctypes.CDLL(None).prctl(15, sys.argv[2].encode(), 0, 0, 0)  # PR_SET_NAME
 dev = os.open("/dev/udmabuf", os.O_RDWR)
 mfd = os.memfd_create("udmabuf-loop", os.MFD_ALLOW_SEALING)
 os.ftruncate(mfd, 4096)
@@ -65,7 +68,7 @@ fcntl.fcntl(mfd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK)
 arg = bytearray(struct.pack("IIQQ", mfd, 0, 0, 4096))
 for _ in range(int(sys.argv[1])):
     os.close(fcntl.ioctl(dev, 0x40187542, arg))
-' "$1"
+' "$@"
 }
 
 # The ids of every BPF program and link in the kernel, sorted.

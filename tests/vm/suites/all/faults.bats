@@ -103,3 +103,22 @@ load ../common
 	assert_equal "$status" 0
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 }
+
+@test "trace (text): a process that names itself with an escape sequence does not reach the terminal raw" {
+	local out=$BATS_TEST_TMPDIR/out i
+	"$DMABUFCTL" trace >"$out" 2>"$BATS_TEST_TMPDIR/err" &
+	TRACE_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$out" ] && break
+		sleep 0.1
+	done
+	udmabuf_loop 1 $'ev\e[2Jil'
+	sleep 1
+	kill -INT "$TRACE_PID"
+	wait "$TRACE_PID"
+	TRACE_PID=
+	run grep -c 'ev\\x1b\[2Jil' "$out"
+	assert_output 2
+	run grep -c $'\e' "$out"
+	assert_output 0
+}
