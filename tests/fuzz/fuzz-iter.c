@@ -5,8 +5,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *sym(uint64_t addr)
+static const char *sym(void *ctx, uint64_t addr)
 {
+	(void)ctx;
 	return addr & 1 ? "iopt_revoke_notify" : NULL;
 }
 
@@ -17,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = xmalloc(size ? size : 1);
 
 	memcpy(copy, data, size);
-	parse_iter_records(set, copy, size, sym);
+	parse_iter_records(set, copy, size, sym, NULL);
 	fuzz_model(set);
 	free(copy);
 	dmabuf_set_free(set);

@@ -22,7 +22,8 @@ FUZZ_MODEL = src/util.c src/util.h src/dmabuf.c src/dmabuf.h src/parse.h tests/f
 tests_fuzz_fuzz_bufinfo_SOURCES = tests/fuzz/fuzz-bufinfo.c src/parse_bufinfo.c $(FUZZ_MODEL)
 tests_fuzz_fuzz_fdinfo_SOURCES = tests/fuzz/fuzz-fdinfo.c src/parse_fdinfo.c $(FUZZ_MODEL)
 tests_fuzz_fuzz_maps_SOURCES = tests/fuzz/fuzz-maps.c src/parse_maps.c $(FUZZ_MODEL)
-tests_fuzz_fuzz_iter_SOURCES = tests/fuzz/fuzz-iter.c src/parse_iter.c src/trace.h $(FUZZ_MODEL)
+tests_fuzz_fuzz_iter_SOURCES = tests/fuzz/fuzz-iter.c src/parse_iter.c src/iter_record.h \
+	src/bpf_record.h $(FUZZ_MODEL)
 tests_fuzz_fuzz_bufinfo_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_fuzz_fdinfo_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_fuzz_maps_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
