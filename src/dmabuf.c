@@ -280,8 +280,8 @@ void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 	buf->attachments_known = true;
 	if (!device)
 		return;
-	buf->attachments = xrealloc(buf->attachments,
-				    (buf->nr_attachments + 1) * sizeof(*buf->attachments));
+	buf->attachments = array_reserve(buf->attachments, buf->nr_attachments,
+					 sizeof(*buf->attachments));
 	a = &buf->attachments[buf->nr_attachments++];
 	a->device = xstrdup(device);
 	a->callback = callback ? xstrdup(callback) : NULL;
@@ -290,7 +290,7 @@ void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 
 void dmabuf_add_fence(struct dmabuf *buf, const char *line)
 {
-	buf->fences = xrealloc(buf->fences, (buf->nr_fences + 1) * sizeof(*buf->fences));
+	buf->fences = array_reserve(buf->fences, buf->nr_fences, sizeof(*buf->fences));
 	buf->fences[buf->nr_fences++] = xstrdup(line);
 }
 
@@ -439,8 +439,8 @@ static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, 
 		free(w);
 		return;
 	}
-	set->warnings = xrealloc(set->warnings, (set->nr_warnings + 1) * sizeof(char *));
-	set->hints = xrealloc(set->hints, (set->nr_warnings + 1) * sizeof(char *));
+	set->warnings = array_reserve(set->warnings, set->nr_warnings, sizeof(char *));
+	set->hints = array_reserve(set->hints, set->nr_warnings, sizeof(char *));
 	set->warnings[set->nr_warnings] = w;
 	set->hints[set->nr_warnings] = hint ? xstrdup(hint) : NULL;
 	set->nr_warnings++;

@@ -281,6 +281,15 @@ char *line_next(struct line_iter *it)
 	return NULL;
 }
 
+void *array_reserve(void *base, size_t nr, size_t size)
+{
+	if (!nr)
+		return xrealloc(base, 4 * size);
+	if (nr >= 4 && !(nr & (nr - 1)))
+		return xrealloc(base, 2 * nr * size);
+	return base;
+}
+
 int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -309,7 +318,7 @@ void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const v
 			hi = mid;
 	}
 	if (!alloc) {
-		*base = xrealloc(*base, (*nr + 1) * size);
+		*base = array_reserve(*base, *nr, size);
 	} else if (*nr == *alloc) {
 		*alloc = *alloc ? 2 * *alloc : 8;
 		*base = xrealloc(*base, *alloc * size);
@@ -348,10 +357,11 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (!p)
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
 		oom();
-	return p;
+	return q;
 }
 
 char *xstrdup(const char *s)

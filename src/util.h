@@ -75,13 +75,21 @@ void line_iter_init(struct line_iter *it, char *text, size_t len, size_t max);
 /* The next line (NUL-terminated, without its '\n'), or NULL at the end. */
 char *line_next(struct line_iter *it);
 
+/*
+ * Room for element nr (the nr + 1st) in a malloc'ed array: the array grows
+ * by doubling, its capacity implied by nr (at least 4, then powers of two),
+ * so that appending n elements costs O(n) copies with any allocator.
+ * Returns the array, maybe moved.
+ */
+void *array_reserve(void *base, size_t nr, size_t size);
+
 /* qsort()/bsearch() comparison of pid_t values. */
 int cmp_pid(const void *a, const void *b);
 
 /*
  * Sorted arrays of distinct elements: find elem in (*base)[0..*nr), sorted
- * by cmp, or insert it in order.  The array grows by doubling *alloc (or by
- * one element when alloc is NULL).  Returns the element's slot; *added says
+ * by cmp, or insert it in order.  The array grows by doubling *alloc (or,
+ * when alloc is NULL, as array_reserve() does).  Returns the element's slot; *added says
  * whether it was inserted (its slot then holds a copy of elem).
  */
 void *sorted_insert(void *base, size_t *nr, size_t *alloc, size_t size, const void *elem,
