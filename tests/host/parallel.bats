@@ -7,18 +7,16 @@
 load common
 
 setup() {
-	# Processes with open files, so that the walk has work for two threads.
-	local i
-	PIDS=()
-	for i in $(seq 1 40); do
-		sleep 60 3</dev/null 4</dev/null 5</dev/null &
-		PIDS+=($!)
-	done
+	# 40 processes with open files, so that the walk has work for two
+	# threads: children of one launcher, none holding bats' descriptors.
+	bash -c 'for i in $(seq 1 40); do sleep 60 3</dev/null 4</dev/null 5</dev/null & done; wait' \
+		</dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- &
+	LAUNCHER=$!
 }
 
 teardown() {
-	kill "${PIDS[@]}" 2>/dev/null || true
-	wait 2>/dev/null || true
+	pkill -P "$LAUNCHER" sleep 2>/dev/null || true
+	wait "$LAUNCHER" 2>/dev/null || true
 }
 
 # Threads the command created (strace: clone with CLONE_THREAD).
