@@ -4,6 +4,21 @@
 # that goes away ends it quietly.
 load ../common
 
+# trace in text mode in the background, once its header is out: output in
+# $out and $err, pid in TRACE_PID (the caller declares out and err local).
+trace_text_start() {
+	local i
+	out=$BATS_TEST_TMPDIR/out
+	err=$BATS_TEST_TMPDIR/err
+	"$DMABUFCTL" trace >"$out" 2>"$err" &
+	TRACE_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$out" ] && return 0
+		sleep 0.1
+	done
+	fail "trace printed no header: $(cat "$err")"
+}
+
 @test "trace: SIGINT and SIGTERM detach every probe; no BPF program or link is left" {
 	local sig before
 	for sig in INT TERM; do
@@ -51,13 +66,8 @@ load ../common
 }
 
 @test "trace (text): the summary line counts what the ring buffer lost" {
-	local out=$BATS_TEST_TMPDIR/out err=$BATS_TEST_TMPDIR/err i
-	"$DMABUFCTL" trace >"$out" 2>"$err" &
-	TRACE_PID=$!
-	for ((i = 0; i < 600; i++)); do
-		[ -s "$out" ] && break
-		sleep 0.1
-	done
+	local out err
+	trace_text_start
 	kill -STOP "$TRACE_PID"
 	udmabuf_loop 30000
 	kill -CONT "$TRACE_PID"
@@ -105,13 +115,8 @@ load ../common
 }
 
 @test "trace (text): a process that names itself with an escape sequence does not reach the terminal raw" {
-	local out=$BATS_TEST_TMPDIR/out i
-	"$DMABUFCTL" trace >"$out" 2>"$BATS_TEST_TMPDIR/err" &
-	TRACE_PID=$!
-	for ((i = 0; i < 600; i++)); do
-		[ -s "$out" ] && break
-		sleep 0.1
-	done
+	local out err
+	trace_text_start
 	udmabuf_loop 1 $'ev\e[2Jil'
 	sleep 1
 	kill -INT "$TRACE_PID"
