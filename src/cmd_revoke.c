@@ -189,7 +189,7 @@ static const char *who(struct outcome *o)
 
 static const char *holder_comm(const struct dmabuf *buf, pid_t pid, char *out, size_t len)
 {
-	char *path, *text = NULL;
+	char *path, *comm;
 	size_t i;
 
 	for (i = 0; buf && i < buf->nr_holders; i++)
@@ -198,13 +198,9 @@ static const char *holder_comm(const struct dmabuf *buf, pid_t pid, char *out, s
 			return out;
 		}
 	path = xasprintf("/proc/%d/comm", (int)pid);
-	if (read_file(path, &text) >= 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(out, len, "%s", text);
-		free(text);
-	} else {
-		snprintf(out, len, "?");
-	}
+	comm = read_comm_at(AT_FDCWD, path);
+	snprintf(out, len, "%s", comm ? comm : "?");
+	free(comm);
 	free(path);
 	return out;
 }

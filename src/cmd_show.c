@@ -88,13 +88,15 @@ static void print_attachments(const struct dmabuf *buf)
 	for (i = 0; i < buf->nr_attachments; i++) {
 		const struct dmabuf_attachment *at = &buf->attachments[i];
 		char *dev = out_escape(at->device);
+		char *cb = at->callback ? out_escape(at->callback) : NULL;
 
 		printf("  %s", dev);
-		if (at->callback)
-			printf("  callback %s", at->callback);
+		if (cb)
+			printf("  callback %s", cb);
 		if (at->dynamic >= 0)
 			printf("  %s", at->dynamic ? "dynamic" : "static");
 		putchar('\n');
+		free(cb);
 		free(dev);
 	}
 }
@@ -131,11 +133,15 @@ static void print_holders(const struct dmabuf *buf)
 		if (!h->nr_fds)
 			printf("none");
 		printf("  maps %zu\n", h->nr_maps);
-		for (j = 0; j < h->nr_maps; j++)
+		for (j = 0; j < h->nr_maps; j++) {
+			char *perms = out_escape(h->maps[j].perms);
+
 			printf("    %llx-%llx %s offset %llu\n",
 			       (unsigned long long)h->maps[j].start,
-			       (unsigned long long)h->maps[j].end, h->maps[j].perms,
+			       (unsigned long long)h->maps[j].end, perms,
 			       (unsigned long long)h->maps[j].pgoff);
+			free(perms);
+		}
 		free(name);
 	}
 }

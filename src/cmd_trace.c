@@ -202,7 +202,7 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	struct trace_state *st = ctx;
 	const struct trace_args *a = st->args;
 	double t = tracer_walltime(st->t, e->ts);
-	char sz[24];
+	char sz[24], *comm;
 
 	if (a->pid && (pid_t)e->pid != a->pid)
 		return 0;
@@ -218,8 +218,10 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	}
 
 	print_time(t);
-	printf("%-7u %-16.16s %-10s %-8llu", e->pid, e->comm, kind_names[e->kind],
+	comm = out_escape(e->comm);	/* a process names itself (PR_SET_NAME) */
+	printf("%-7u %-16.16s %-10s %-8llu", e->pid, comm, kind_names[e->kind],
 	       (unsigned long long)e->inode);
+	free(comm);
 	if (e->kind != TRACE_CALLBACK)
 		printf(" %s=%s", e->kind == TRACE_MMAP ? "length" : "size",
 		       out_size(e->size, sz, sizeof(sz)));

@@ -6,11 +6,14 @@
  * when the first argument is an option or an inode, the command is "list".
  */
 #include <argp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 #include "util.h"
 
 const char *argp_program_version = PACKAGE_STRING;
@@ -107,12 +110,21 @@ static int is_main_option(const char *s)
 	       !strcmp(s, "-V") || !strcmp(s, "--version");
 }
 
+/* A reader that went away (dmabufctl list | head -1) ends us quietly, with
+ * status 0, wherever we were writing; trace stops on EPIPE by itself. */
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	_exit(EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
 	int i, w;
 
 	argp_err_exit_status = EXIT_USAGE;
+	signal(SIGPIPE, on_sigpipe);
 
 	if (argc >= 2 && is_main_option(argv[1])) {
 		/* argp prints help, usage or version and exits. */
@@ -128,7 +140,10 @@ int main(int argc, char **argv)
 
 	cmd = find_cmd(argv[w]);
 	if (!cmd) {
-		err_msg(argv[w], "unknown command", NULL);
+		char *safe = out_escape(argv[w]);
+
+		err_msg(safe, "unknown command", NULL);
+		free(safe);
 		err_hint("commands: list, show, procs, trace, revoke; see 'dmabufctl --help'");
 		return EXIT_USAGE;
 	}

@@ -9,7 +9,9 @@ HOST_TESTS = \
 	tests/host/completions.bats \
 	tests/host/trace.bats \
 	tests/host/confirm.bats \
-	tests/host/ksyms.bats
+	tests/host/ksyms.bats \
+	tests/host/robust.bats \
+	tests/host/parallel.bats
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash
 
