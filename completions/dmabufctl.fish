@@ -20,7 +20,9 @@ function __dmabufctl_command
             continue
         end
         switch $t
-            case --sysroot --source
+            # Values of options that take one (list's, before a command).
+            case --sysroot --source -o --output -p --pid -e --exporter -x --sort --name \
+                --importer --min-size
                 set skip 1
             case '-*'
             case list show procs trace revoke
@@ -102,15 +104,18 @@ function __dmabufctl_want_inode
 end
 
 # -o LIST: complete the last comma-separated name, keep what precedes it.
-function __dmabufctl_columns -a cmd
-    set -l cols
+function __dmabufctl_column_names -a cmd
     switch $cmd
         case list
-            set cols INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
+            printf '%s\n' INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
                 MODE FDS MAPS NPROCS REVOKED SOURCES
         case procs
-            set cols PID COMM BUFFERS RSS PSS
+            printf '%s\n' PID COMM BUFFERS RSS PSS
     end
+end
+
+function __dmabufctl_columns -a cmd
+    set -l cols (__dmabufctl_column_names $cmd)
     set -l tok (commandline -ct)
     set tok (string replace -r -- '^(-o|--output=)' '' $tok)
     set -l prefix (string match -r -- '^\+?(?:.*,)?' $tok)
@@ -134,7 +139,7 @@ complete -c dmabufctl -n __dmabufctl_no_command -a revoke -d 'revoke a dma-buf t
 # trace watches the running kernel: no --sysroot, no --source.
 complete -c dmabufctl -n 'not __dmabufctl_using trace' -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
 complete -c dmabufctl -n 'not __dmabufctl_using trace' -l source -x -a 'bpf debugfs procfs' -d 'use only this source'
-complete -c dmabufctl -s '?' -l help -d 'give the help list'
+complete -c dmabufctl -s h -l help -d 'give the help list'
 complete -c dmabufctl -l usage -d 'give a short usage message'
 complete -c dmabufctl -s V -l version -d 'print program version'
 
@@ -145,17 +150,23 @@ for c in list show procs trace revoke
 end
 for c in list procs
     complete -c dmabufctl -n "__dmabufctl_using $c" -s o -l output -x -a "(__dmabufctl_columns $c)" -d 'columns to print; +LIST adds to the default set'
-    complete -c dmabufctl -n "__dmabufctl_using $c" -l list-columns -d 'list the available columns and exit'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s H -l list-columns -d 'list the available columns and exit'
     complete -c dmabufctl -n "__dmabufctl_using $c" -s n -l noheadings -d 'do not print headings'
     complete -c dmabufctl -n "__dmabufctl_using $c" -s r -l raw -d 'raw output'
 end
 
 # list
-complete -c dmabufctl -n '__dmabufctl_using list' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers this process holds'
-complete -c dmabufctl -n '__dmabufctl_using list' -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of this exporter'
+complete -c dmabufctl -n '__dmabufctl_using list' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers these processes hold'
+complete -c dmabufctl -n '__dmabufctl_using list' -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of these exporters (globs)'
+complete -c dmabufctl -n '__dmabufctl_using list' -l name -x -d 'only buffers whose name matches (glob)'
+complete -c dmabufctl -n '__dmabufctl_using list' -l importer -x -a '(__dmabufctl_query ATTACHED | string split , | string match -v -- - | sort -u)' -d 'only buffers attached to these devices (globs)'
+complete -c dmabufctl -n '__dmabufctl_using list' -l min-size -x -d 'only buffers of at least SIZE (64K, 1M)'
+complete -c dmabufctl -n '__dmabufctl_using list' -l orphans -d 'only buffers no process holds'
+complete -c dmabufctl -n '__dmabufctl_using list' -s x -l sort -x -a '(__dmabufctl_column_names list)' -d 'sort by COLUMN'
 
 # procs
-complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only this process'
+complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only these processes'
+complete -c dmabufctl -n '__dmabufctl_using procs' -s x -l sort -x -a '(__dmabufctl_column_names procs)' -d 'sort by COLUMN'
 
 # trace
 complete -c dmabufctl -n '__dmabufctl_using trace' -l inode -x -a '(__dmabufctl_query INODE)' -d 'only this buffer'

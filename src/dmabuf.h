@@ -142,9 +142,9 @@ const char *dmabuf_source_name(enum dmabuf_source src);
 /* Sort buffers by inode and holders by pid; call once all sources ran. */
 void dmabuf_set_finish(struct dmabuf_set *set);
 
-/* Keep only buffers matching; NULL/0 filters match everything. */
-void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
-		       const uint64_t *inodes, size_t nr_inodes);
+/* Keep only the buffers for which keep() is true, in their order. */
+void dmabuf_set_keep(struct dmabuf_set *set, bool (*keep)(const struct dmabuf *, void *),
+		     void *ctx);
 
 /* Totals. */
 uint64_t dmabuf_set_bytes(const struct dmabuf_set *set);

@@ -12,6 +12,7 @@ src_dmabufctl_SOURCES = \
 	src/output.c src/output_json.c src/output.h \
 	src/source.h src/scan.c \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
+	src/filter.c src/filter.h src/sort.c src/sort.h src/list.h \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
 	src/cmd_trace.c src/cmd_revoke.c \
 	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h \
