@@ -18,6 +18,7 @@ _dmabufctl_opts()
 	list) echo "$_dmabufctl_select_opts $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
 	show) echo "--json --bytes $_dmabufctl_common_opts" ;;
 	procs) echo "--pid --sort $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	metrics) echo "--output --openmetrics --top --timeout $_dmabufctl_common_opts" ;;
 	# trace watches the running kernel: no --sysroot, no --source.
 	trace) echo "--inode --exporter --pid --duration --count --timeout --kprobes" \
 		"--json --bytes --help --usage --version" ;;
@@ -76,7 +77,7 @@ _dmabufctl()
 	local cur prev words cword split
 	_init_completion -s || return
 
-	local cmds='list show procs trace revoke'
+	local cmds='list show procs metrics trace revoke'
 	local cmd= i arg_word= nargs=0 w
 
 	# The command: the first word that is neither an option nor an option's
@@ -90,7 +91,7 @@ _dmabufctl()
 		case $w in
 		--sysroot | --source | -o | --output | -p | --pid | -e | --exporter | -f | --fd | \
 			-c | --count | --inode | --duration | --timeout | -x | --sort | --name | \
-			--importer | --min-size)
+			--importer | --min-size | --top)
 			arg_word=1
 			continue ;;
 		-*) continue ;;
@@ -120,6 +121,15 @@ _dmabufctl()
 
 	# Before a command, the options are list's.
 	local ctx=${cmd:-list}
+	if [[ $ctx == metrics ]]; then
+		case $prev in
+		--output)
+			_filedir prom
+			return ;;
+		--top | --timeout)
+			return ;;
+		esac
+	fi
 	case $prev in
 	-o | --output)
 		_dmabufctl_complete_columns "$ctx"

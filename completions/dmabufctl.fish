@@ -6,7 +6,7 @@
 # come from the tool itself at completion time, through the --sysroot of
 # the command line if there is one.
 
-set -l __dmabufctl_cmds list show procs trace revoke
+set -l __dmabufctl_cmds list show procs metrics trace revoke
 
 # The command given on the line, "list" for an inode in its place, or
 # nothing yet.
@@ -25,7 +25,7 @@ function __dmabufctl_command
                 --importer --min-size
                 set skip 1
             case '-*'
-            case list show procs trace revoke
+            case list show procs metrics trace revoke
                 echo $t
                 return 0
             case '*'
@@ -132,6 +132,7 @@ complete -c dmabufctl -f
 complete -c dmabufctl -n __dmabufctl_no_command -a list -d 'list dma-bufs (the default command)'
 complete -c dmabufctl -n __dmabufctl_no_command -a show -d 'show all that is known of one dma-buf'
 complete -c dmabufctl -n __dmabufctl_no_command -a procs -d 'per-process dma-buf totals'
+complete -c dmabufctl -n __dmabufctl_no_command -a metrics -d 'Prometheus metrics of buffers, importers and holders'
 complete -c dmabufctl -n __dmabufctl_no_command -a trace -d 'trace exports, attachments, maps and invalidations (BPF)'
 complete -c dmabufctl -n __dmabufctl_no_command -a revoke -d 'revoke a dma-buf through a holder\'s fd'
 
@@ -167,6 +168,12 @@ complete -c dmabufctl -n '__dmabufctl_using list' -s x -l sort -x -a '(__dmabufc
 # procs
 complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only these processes'
 complete -c dmabufctl -n '__dmabufctl_using procs' -s x -l sort -x -a '(__dmabufctl_column_names procs)' -d 'sort by COLUMN'
+
+# metrics
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l output -r -F -d 'write to FILE atomically'
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l openmetrics -d 'OpenMetrics text instead of Prometheus 0.0.4'
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l top -x -d 'series for the N largest processes (0: all)'
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l timeout -x -d 'give the scan up after TIME (default 10s)'
 
 # trace
 complete -c dmabufctl -n '__dmabufctl_using trace' -l inode -x -a '(__dmabufctl_query INODE)' -d 'only this buffer'

@@ -115,6 +115,7 @@ int cmd_show(int argc, char **argv);
 int cmd_procs(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 
 
 #endif

@@ -30,6 +30,7 @@ static const struct cmd cmds[] = {
 	{ "list",    cmd_list,    "list dma-bufs (the default command)" },
 	{ "show",    cmd_show,    "show all that is known of one dma-buf" },
 	{ "procs",   cmd_procs,   "per-process dma-buf totals" },
+	{ "metrics", cmd_metrics, "Prometheus metrics of buffers, importers and holders" },
 	{ "trace",   cmd_trace,   "trace exports, attachments, maps and invalidations (BPF)" },
 	{ "revoke",  cmd_revoke,  "revoke a dma-buf through a holder's fd" },
 };

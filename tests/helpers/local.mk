@@ -14,4 +14,5 @@ tests_helpers_dmabuf_vgem_SOURCES = tests/helpers/dmabuf-vgem.c $(HELPER_COMMON)
 tests_helpers_dmabuf_iommufd_SOURCES = tests/helpers/dmabuf-iommufd.c \
 	tests/helpers/iommufd-test.h $(HELPER_COMMON)
 
-EXTRA_DIST += tests/helpers/README.md tests/helpers/mkbufs-json
+EXTRA_DIST += tests/helpers/README.md tests/helpers/mkbufs-json \
+	tests/helpers/metrics-expected tests/helpers/node-exporter-scrape

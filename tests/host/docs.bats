@@ -154,7 +154,7 @@ json_vs_schema() {
 	done
 	sections=$(man_text | awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 } on && /^\.SS / { print $2 }')
 	assert_equal "$sections" "$(commands)"
-	[[ $(commands | wc -l) -eq 5 ]] || fail "expected 5 commands, got: $(commands)"
+	[[ $(commands | wc -l) -eq 6 ]] || fail "expected 6 commands, got: $(commands)"
 }
 
 @test "each command's options are in the page: its section, OUTPUT/COMMON OPTIONS, SYNOPSIS" {
