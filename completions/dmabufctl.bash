@@ -19,6 +19,10 @@ _dmabufctl_opts()
 	show) echo "--json --bytes $_dmabufctl_common_opts" ;;
 	procs) echo "--pid --sort $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
 	metrics) echo "--output --openmetrics --top --timeout $_dmabufctl_common_opts" ;;
+	watch) echo "--interval --count $_dmabufctl_select_opts $_dmabufctl_output_opts" \
+		"$_dmabufctl_common_opts" ;;
+	# diff reads files: no --sysroot, no --source.
+	diff) echo "--exit-code $_dmabufctl_output_opts --help --usage --version" ;;
 	# trace watches the running kernel: no --sysroot, no --source.
 	trace) echo "--inode --exporter --pid --duration --count --timeout --kprobes" \
 		"--json --bytes --help --usage --version" ;;
@@ -32,6 +36,7 @@ _dmabufctl_columns()
 	case $1 in
 	list) echo INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
 		MODE FDS MAPS NPROCS REVOKED SOURCES ;;
+	watch | diff) echo "$(_dmabufctl_columns list) CHANGE" ;;
 	procs) echo PID COMM BUFFERS RSS PSS ;;
 	esac
 }
@@ -77,7 +82,7 @@ _dmabufctl()
 	local cur prev words cword split
 	_init_completion -s || return
 
-	local cmds='list show procs metrics trace revoke'
+	local cmds='list show procs metrics watch diff trace revoke'
 	local cmd= i arg_word= nargs=0 w
 
 	# The command: the first word that is neither an option nor an option's
@@ -91,7 +96,7 @@ _dmabufctl()
 		case $w in
 		--sysroot | --source | -o | --output | -p | --pid | -e | --exporter | -f | --fd | \
 			-c | --count | --inode | --duration | --timeout | -x | --sort | --name | \
-			--importer | --min-size | --top)
+			--importer | --min-size | --top | -i | --interval)
 			arg_word=1
 			continue ;;
 		-*) continue ;;
@@ -149,7 +154,7 @@ _dmabufctl()
 	--inode)
 		COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur"))
 		return ;;
-	--name | --min-size | -f | --fd | -c | --count | --duration | --timeout)
+	--name | --min-size | -f | --fd | -c | --count | --duration | --timeout | -i | --interval)
 		return ;;
 	esac
 	$split && return
@@ -163,8 +168,10 @@ _dmabufctl()
 	case $cmd in
 	'')
 		COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
-	list)
+	list | watch)
 		COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur")) ;;
+	diff)
+		((nargs < 2)) && _filedir json ;;
 	show | revoke)
 		((nargs == 0)) &&
 			COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur")) ;;

@@ -28,7 +28,11 @@ enum dmabufctl_exit {
 	EXIT_UNCONFIRMED = 10,	/* revoke --verify: not every importer confirmed */
 	EXIT_IDENTITY = 11,	/* duplicated fd is not the named buffer */
 	EXIT_ABORTED = 12,	/* user answered no, or no terminal to ask */
+	EXIT_CHANGED = 13,	/* diff --exit-code: the snapshots differ */
 	EXIT_USAGE = 64,	/* bad option or argument (argp's own status) */
+	/* Bad input files, as sysexits.h numbers them after EX_USAGE (64). */
+	EXIT_DATAERR = 65,	/* diff: a file is not a list -J snapshot */
+	EXIT_NOINPUT = 66,	/* diff: a file cannot be opened or read */
 };
 
 /* Options every command understands (argp child common_argp). */
@@ -116,6 +120,8 @@ int cmd_procs(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 
 #endif

@@ -249,10 +249,10 @@ bool list_wants_fdinfo(const struct out_table *tb)
 	return tb && out_table_wants(tb, COL_REVOKED);
 }
 
-struct json_object *list_json_totals(const struct dmabuf_set *set)
+struct json_object *list_json_totals(const struct dmabuf_set *set, struct json_object *tot)
 {
-	struct json_object *tot = json_object_new_object();
-
+	if (!tot)
+		tot = json_object_new_object();
 	out_json_add(tot, "buffers", out_json_u64(set->nr_bufs));
 	out_json_add(tot, "bytes", out_json_u64(dmabuf_set_bytes(set)));
 	/* Without a process source every buffer would look unattributed. */
@@ -270,7 +270,7 @@ static int print_json(const struct dmabuf_set *set)
 	out_json_stream_begin(&js, "dmabufs");
 	for (i = 0; i < set->nr_bufs; i++)
 		out_json_stream_item(&js, out_json_dmabuf(set->bufs[i], false));
-	out_json_add(rest, "totals", list_json_totals(set));
+	out_json_add(rest, "totals", list_json_totals(set, NULL));
 	out_json_meta(rest, set);
 	return out_json_stream_end(&js, rest);
 }

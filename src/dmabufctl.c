@@ -31,6 +31,8 @@ static const struct cmd cmds[] = {
 	{ "show",    cmd_show,    "show all that is known of one dma-buf" },
 	{ "procs",   cmd_procs,   "per-process dma-buf totals" },
 	{ "metrics", cmd_metrics, "Prometheus metrics of buffers, importers and holders" },
+	{ "watch",   cmd_watch,   "list again every interval, marking what changed" },
+	{ "diff",    cmd_diff,    "compare two list -J snapshots" },
 	{ "trace",   cmd_trace,   "trace exports, attachments, maps and invalidations (BPF)" },
 	{ "revoke",  cmd_revoke,  "revoke a dma-buf through a holder's fd" },
 };

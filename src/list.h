@@ -19,7 +19,7 @@ void list_filter_init(struct buf_filter *f);
 void list_row(struct out_table *tb, const struct dmabuf *buf);
 /* Whether the table needs fdinfo for every buffer (the REVOKED column). */
 bool list_wants_fdinfo(const struct out_table *tb);
-/* list -J's "totals" object of a set. */
-struct json_object *list_json_totals(const struct dmabuf_set *set);
+/* list -J's "totals" members of a set, added to tot (NULL: a new object). */
+struct json_object *list_json_totals(const struct dmabuf_set *set, struct json_object *tot);
 
 #endif

@@ -15,6 +15,8 @@ src_dmabufctl_SOURCES = \
 	src/filter.c src/filter.h src/sort.c src/sort.h src/list.h \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
 	src/cmd_metrics.c src/metrics.c src/metrics.h \
+	src/cmd_watch.c src/cmd_diff.c src/change.c src/change.h \
+	src/snapshot.c src/snapshot.h \
 	src/cmd_trace.c src/cmd_revoke.c \
 	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h \
 	src/tracer.h src/trace_event.h src/bpf_record.h

@@ -484,13 +484,19 @@ static char *list_nextchunk(const struct libscols_column *cl, char *data, void *
 
 int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t nr)
 {
+	return out_table_new_spec(tbp, cols, nr, oopts.columns);
+}
+
+int out_table_new_spec(struct out_table **tbp, const struct out_column *cols, size_t nr,
+		       const char *spec)
+{
 	struct out_table *t = xcalloc(1, sizeof(*t));
 	size_t i;
 	int ret;
 
 	t->cols = cols;
 	t->nr_cols = nr;
-	ret = select_columns(t, oopts.columns);
+	ret = select_columns(t, spec);
 	if (ret)
 		goto cleanup;
 

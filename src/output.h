@@ -105,6 +105,9 @@ int out_list_columns(const struct out_column *cols, size_t nr);
  * -ENOMEM.
  */
 int out_table_new(struct out_table **tb, const struct out_column *cols, size_t nr);
+/* The same with a column list of its own instead of -o's (NULL: defaults). */
+int out_table_new_spec(struct out_table **tb, const struct out_column *cols, size_t nr,
+		       const char *spec);
 /* Whether column id (index in cols) is shown: skip costly formatting. */
 bool out_table_wants(const struct out_table *tb, size_t id);
 /* Start a row; the following sets fill it.  Out of memory, the table

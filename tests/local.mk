@@ -10,7 +10,9 @@ HOST_TESTS = \
 	tests/host/trace.bats \
 	tests/host/confirm.bats \
 	tests/host/ksyms.bats \
-	tests/host/metrics.bats
+	tests/host/metrics.bats \
+	tests/host/diff.bats \
+	tests/host/watch.bats
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash tests/host/prom-canon
 
