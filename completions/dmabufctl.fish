@@ -162,20 +162,15 @@ for c in list procs watch diff
 end
 
 # list and watch
-complete -c dmabufctl -n '__dmabufctl_using list' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers these processes hold'
-complete -c dmabufctl -n '__dmabufctl_using list' -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of these exporters (globs)'
-complete -c dmabufctl -n '__dmabufctl_using list' -l name -x -d 'only buffers whose name matches (glob)'
-complete -c dmabufctl -n '__dmabufctl_using list' -l importer -x -a '(__dmabufctl_query ATTACHED | string split , | string match -v -- - | sort -u)' -d 'only buffers attached to these devices (globs)'
-complete -c dmabufctl -n '__dmabufctl_using list' -l min-size -x -d 'only buffers of at least SIZE (64K, 1M)'
-complete -c dmabufctl -n '__dmabufctl_using list' -l orphans -d 'only buffers no process holds'
-complete -c dmabufctl -n '__dmabufctl_using list' -s x -l sort -x -a '(__dmabufctl_column_names list)' -d 'sort by COLUMN'
-complete -c dmabufctl -n '__dmabufctl_using watch' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers these processes hold'
-complete -c dmabufctl -n '__dmabufctl_using watch' -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of these exporters (globs)'
-complete -c dmabufctl -n '__dmabufctl_using watch' -l name -x -d 'only buffers whose name matches (glob)'
-complete -c dmabufctl -n '__dmabufctl_using watch' -l importer -x -a '(__dmabufctl_query ATTACHED | string split , | string match -v -- - | sort -u)' -d 'only buffers attached to these devices (globs)'
-complete -c dmabufctl -n '__dmabufctl_using watch' -l min-size -x -d 'only buffers of at least SIZE (64K, 1M)'
-complete -c dmabufctl -n '__dmabufctl_using watch' -l orphans -d 'only buffers no process holds'
-complete -c dmabufctl -n '__dmabufctl_using watch' -s x -l sort -x -a '(__dmabufctl_column_names watch)' -d 'sort by COLUMN'
+for c in list watch
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers these processes hold'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of these exporters (globs)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l name -x -d 'only buffers whose name matches (glob)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l importer -x -a '(__dmabufctl_query ATTACHED | string split , | string match -v -- - | sort -u)' -d 'only buffers attached to these devices (globs)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l min-size -x -d 'only buffers of at least SIZE (64K, 1M)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l orphans -d 'only buffers no process holds'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s x -l sort -x -a "(__dmabufctl_column_names $c)" -d 'sort by COLUMN'
+end
 complete -c dmabufctl -n '__dmabufctl_using watch' -s i -l interval -x -d 'refresh every TIME (default 2s)'
 complete -c dmabufctl -n '__dmabufctl_using watch' -s c -l count -x -d 'stop after N refreshes'
 

@@ -57,30 +57,24 @@ const size_t list_nr_cols = ARRAY_SIZE(list_cols);
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	struct buf_filter *f = state->input;
-	uint64_t ino;
 	error_t err;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = f;
+		state->child_inputs[0] = state->input;
 		break;
 	case ARGP_KEY_ARG:
-		/* Without a command named, the first word may be one. */
+		/* Without a command named, the first word may be one; an inode
+		 * goes on to filter_argp. */
 		err = cli_command_word(state, arg);
-		if (err)
-			return err;
-		if (parse_u64(arg, &ino) || !ino)
-			cli_usage("'%s': not an inode number", arg);
-		filter_add_inode(f, ino);
-		break;
+		return err ? err : ARGP_ERR_UNKNOWN;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
-static const struct argp_child children[] = {
+const struct argp_child list_children[] = {
 	{ &filter_argp, 0, NULL, 0 },
 	{ &output_argp, 0, "Output options:", 1 },
 	{ &common_argp, 0, "Common options:", 2 },
@@ -95,7 +89,7 @@ static const struct argp list_argp = {
 	"counts the buffers listed.  Filters of one kind match any of their values, "
 	"filters of different kinds must all match.  An INODE that does not exist "
 	"is reported and makes the exit status 2.",
-	children, NULL, NULL
+	list_children, NULL, NULL
 };
 
 static char *join_attachments(const struct dmabuf *buf);

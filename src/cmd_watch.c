@@ -42,7 +42,6 @@ static const struct argp_option options[] = {
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
 	struct watch_args *a = state->input;
-	uint64_t ino;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -56,23 +55,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		if (parse_int(arg, 1, INT_MAX, &a->count))
 			cli_usage("--count: '%s': not a number from 1", arg);
 		break;
-	case ARGP_KEY_ARG:
-		if (parse_u64(arg, &ino) || !ino)
-			cli_usage("'%s': not an inode number", arg);
-		filter_add_inode(&a->f, ino);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
-
-static const struct argp_child children[] = {
-	{ &filter_argp, 0, NULL, 0 },
-	{ &output_argp, 0, "Output options:", 1 },
-	{ &common_argp, 0, "Common options:", 2 },
-	{ 0 }
-};
 
 static const struct argp watch_argp = {
 	options, parse, "[INODE...]",
@@ -82,7 +69,7 @@ static const struct argp watch_argp = {
 	"On a terminal the screen is redrawn; otherwise each refresh is printed as a "
 	"block (a header line, the table, a totals line, an empty line), or with -J "
 	"as one JSON object per line.  Ctrl-C or SIGTERM ends it, with status 0.",
-	children, NULL, NULL
+	list_children, NULL, NULL
 };
 
 static volatile sig_atomic_t stop;

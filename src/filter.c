@@ -94,9 +94,15 @@ void filter_add_inode(struct buf_filter *f, uint64_t inode)
 static error_t filter_parse(int key, char *arg, struct argp_state *state)
 {
 	struct buf_filter *f = state->input;
+	uint64_t ino;
 	int c;
 
 	switch (key) {
+	case ARGP_KEY_ARG:
+		if (parse_u64(arg, &ino) || !ino)
+			cli_usage("'%s': not an inode number", arg);
+		filter_add_inode(f, ino);
+		break;
 	case 'p':
 		cli_each_item("--pid", arg, add_pid, f);
 		break;

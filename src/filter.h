@@ -40,7 +40,7 @@ struct buf_filter {
 };
 
 /* Input: a struct buf_filter whose cols, nr_cols and key are set and whose
- * sort is -1. */
+ * sort is -1.  It takes the INODE arguments too. */
 extern const struct argp filter_argp;
 
 /* "4096", "64K", "1M", "2G", "1T" (base 1024): 0 or -EINVAL/-ERANGE. */

@@ -12,6 +12,9 @@
 
 extern const struct out_column list_cols[];
 extern const size_t list_nr_cols;
+/* list's argp children: filter_argp (its input first: the buf_filter, which
+ * takes the INODE arguments), output and common options. */
+extern const struct argp_child list_children[];
 
 /* A buf_filter for list's columns (--sort), nothing selected yet. */
 void list_filter_init(struct buf_filter *f);

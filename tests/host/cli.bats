@@ -339,13 +339,7 @@ stderr_is_diagnostics() {
 }
 
 @test "every bad value: one line, exit 64, nothing on stdout" {
-	local args
-	while IFS='|' read -r args want; do
-		read -ra a <<<"$args"
-		run -64 --separate-stderr "$DMABUFCTL" "${a[@]}"
-		assert_output ''
-		assert_equal "$stderr" "$want"
-	done <<'EOF2'
+	assert_usage_errors <<'EOF2'
 -p abc|dmabufctl: --pid: 'abc': not a process id
 list -p 1,,2|dmabufctl: list: --pid: '1,,2': empty item
 list -p 5,x|dmabufctl: list: --pid: 'x': not a process id

@@ -155,13 +155,7 @@ EOF2
 }
 
 @test "diff: usage errors are one line, exit 64" {
-	local args
-	while IFS='|' read -r args want; do
-		read -ra a <<<"$args"
-		run -64 --separate-stderr "$DMABUFCTL" diff "${a[@]}"
-		assert_output ''
-		assert_equal "$stderr" "$want"
-	done <<'EOF2'
+	assert_usage_errors diff <<'EOF2'
 |dmabufctl: diff: missing OLD snapshot (dmabufctl list -J > FILE makes one)
 a.json|dmabufctl: diff: missing NEW snapshot (dmabufctl list -J > FILE makes one)
 a b c|dmabufctl: diff: 'c': two snapshots only, OLD and NEW
