@@ -238,6 +238,7 @@ int cmd_metrics(int argc, char **argv)
 	char *text = NULL;
 	size_t len = 0;
 	uint64_t t0;
+	bool timed_out;
 	FILE *f;
 	int status, ret;
 
@@ -249,7 +250,8 @@ int cmd_metrics(int argc, char **argv)
 	status = scan_bounded(&set, a.timeout);
 	mo.scan_seconds = (double)(mono_ns() - t0) / 1e9;
 	mo.timestamp = (double)wall_ns() / 1e9;
-	if (status == -ETIMEDOUT) {
+	timed_out = status == -ETIMEDOUT;
+	if (timed_out) {
 		char why[64];
 
 		snprintf(why, sizeof(why), "no answer within %g s", a.timeout);
@@ -278,6 +280,13 @@ int cmd_metrics(int argc, char **argv)
 	}
 	if (ret && !status)
 		status = ret == -EACCES || ret == -EPERM ? EXIT_PERM : EXIT_FAIL;
+	if (!set && timed_out) {
+		/* The scan's thread is still in the kernel: leave now, with
+		 * our output out, not through exit()'s handlers beside it. */
+		fflush(stdout);
+		fflush(stderr);
+		_exit(status);
+	}
 cleanup:
 	free(text);
 	if (set)	/* NULL when the scan timed out: its thread owns it */

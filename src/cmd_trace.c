@@ -53,10 +53,15 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_INODE:
+		/* The kernel side filters on one value of each. */
+		if (a->inode)
+			cli_usage("--inode: one buffer only");
 		if (parse_u64(arg, &a->inode) || !a->inode)
 			cli_usage("--inode: '%s': not an inode number", arg);
 		break;
 	case 'e':
+		if (a->exporter)
+			cli_usage("--exporter: one exporter only");
 		if (!*arg)
 			cli_usage("--exporter: empty name");
 		/* Compared as BPF records them (bpf_record.h). */
@@ -66,6 +71,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		a->exporter = arg;
 		break;
 	case 'p':
+		if (a->pid)
+			cli_usage("--pid: one process only");
 		if (parse_pid(arg, &a->pid))
 			cli_usage("--pid: '%s': not a process id", arg);
 		break;
