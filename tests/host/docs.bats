@@ -373,3 +373,13 @@ man_keys() { man_json "$1" | grep -oE '"[a-z_]+":' | tr -d '":' | sort -u; }
 	run -0 "$DMABUFCTL" watch --sysroot "$BASIC" -J -c 1
 	assert_equal "$(json_keys <<<"$output")" "$(man_keys "watch -J")"
 }
+
+@test "METRICS documents every family metrics writes, and no other" {
+	local have doc
+	have=$( ("$DMABUFCTL" metrics --sysroot "$BASIC"
+		printf '1 4096 10\n' | "$UNIT/metrics-cgroups" 10=/a) |
+		awk '/^# TYPE / { print $3 }' | sort -u)
+	[[ $(wc -l <<<"$have") -ge 20 ]] || fail "families not read: $have"
+	doc=$(man_section METRICS | grep -oE '\b(dmabuf|dmabufctl)_[a-z_]+' | sed 's/_$//' | sort -u)
+	assert_equal "$doc" "$have"
+}
