@@ -25,14 +25,14 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_ARG:
 		if (a->have_inode)
-			argp_error(state, "'%s': only one INODE", arg);
+			cli_usage("'%s': only one INODE", arg);
 		if (parse_u64(arg, &a->inode) || !a->inode)
-			argp_error(state, "'%s': not an inode number", arg);
+			cli_usage("'%s': not an inode number", arg);
 		a->have_inode = true;
 		break;
 	case ARGP_KEY_END:
 		if (!a->have_inode)
-			argp_error(state, "missing INODE (see 'dmabufctl list')");
+			cli_usage("missing INODE (see 'dmabufctl list')");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -189,7 +189,7 @@ int cmd_show(int argc, char **argv)
 	struct json_object *obj;
 	int ret;
 
-	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
+	cli_parse(&show_argp, argc, argv, &a);
 
 	ret = cli_scan(&set, true, true);
 	if (ret)

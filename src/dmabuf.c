@@ -503,38 +503,14 @@ void dmabuf_set_finish(struct dmabuf_set *set)
 			    "saturated at that value", (unsigned long long)sum);
 }
 
-static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,
-			const uint64_t *inodes, size_t nr_inodes)
-{
-	size_t i;
-
-	if (exporter && (!buf->exporter || strcmp(buf->exporter, exporter)))
-		return false;
-	if (nr_inodes) {
-		for (i = 0; i < nr_inodes; i++)
-			if (inodes[i] == buf->inode)
-				break;
-		if (i == nr_inodes)
-			return false;
-	}
-	if (pid) {
-		for (i = 0; i < buf->nr_holders; i++)
-			if (buf->holders[i].pid == pid)
-				break;
-		if (i == buf->nr_holders)
-			return false;
-	}
-	return true;
-}
-
-void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
-		       const uint64_t *inodes, size_t nr_inodes)
+void dmabuf_set_keep(struct dmabuf_set *set, bool (*keep)(const struct dmabuf *, void *),
+		     void *ctx)
 {
 	struct set_priv *sp = set->index;
 	size_t i, n = 0;
 
 	for (i = 0; i < set->nr_bufs; i++) {
-		if (buf_matches(set->bufs[i], pid, exporter, inodes, nr_inodes))
+		if (keep(set->bufs[i], ctx))
 			set->bufs[n++] = set->bufs[i];
 		else
 			buf_free(set->bufs[i]);

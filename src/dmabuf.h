@@ -145,9 +145,9 @@ const char *dmabuf_source_name(enum dmabuf_source src);
  * byte totals saturate; call once all sources ran. */
 void dmabuf_set_finish(struct dmabuf_set *set);
 
-/* Keep only buffers matching; NULL/0 filters match everything. */
-void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
-		       const uint64_t *inodes, size_t nr_inodes);
+/* Keep only the buffers for which keep() is true, in their order. */
+void dmabuf_set_keep(struct dmabuf_set *set, bool (*keep)(const struct dmabuf *, void *),
+		     void *ctx);
 
 /* Totals, saturated at UINT64_MAX (dmabuf_set_finish() warns then). */
 uint64_t dmabuf_set_bytes(const struct dmabuf_set *set);
