@@ -51,6 +51,10 @@ fuzz() {
 	fuzz iter
 }
 
+@test "fuzz-snapshot: diff's reader of list -J snapshots" {
+	fuzz snapshot
+}
+
 @test "tree-fuzz: mutated /proc + debugfs trees through list, show, procs" {
 	run "$SRCDIR/tests/fuzz/tree-fuzz" --seconds "$FUZZ_CHECK_TREE_SECONDS" \
 		--crashes "$BUILDDIR/tests/fuzz/crashes"

@@ -25,6 +25,11 @@ static inline char *fuzz_text(const uint8_t *data, size_t size)
 	return text;
 }
 
+static inline bool fuzz_keep_inode(const struct dmabuf *buf, void *ino)
+{
+	return buf->inode == *(const uint64_t *)ino;
+}
+
 static inline void fuzz_model(struct dmabuf_set *set)
 {
 	struct dmabuf_proc *procs;
@@ -50,7 +55,7 @@ static inline void fuzz_model(struct dmabuf_set *set)
 	}
 	if (set->nr_bufs) {
 		ino = set->bufs[0]->inode;
-		dmabuf_set_filter(set, 0, NULL, &ino, 1);
+		dmabuf_set_keep(set, fuzz_keep_inode, &ino);
 		if (set->nr_bufs != 1)
 			abort();
 	}

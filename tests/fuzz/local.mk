@@ -6,17 +6,17 @@
 # Corpora grow in tests/fuzz/corpus/TARGET (build tree), seeded from
 # tests/fixtures; crashes land in tests/fuzz/crashes/ and, once fixed,
 # become fixtures of tests/host/robust.bats (tests/fixtures/fuzz/).
-FUZZ_PARSERS = bufinfo fdinfo maps iter
+FUZZ_PARSERS = bufinfo fdinfo maps iter snapshot
 .PHONY: fuzz fuzz-coverage clean-fuzz
 EXTRA_DIST += tests/fuzz/fuzz.h tests/fuzz/seed tests/fuzz/iter-records tests/fuzz/tree-fuzz \
 	tests/fuzz/fuzz.bats tests/fuzz/coverage \
 	tests/fuzz/fuzz-bufinfo.c tests/fuzz/fuzz-fdinfo.c tests/fuzz/fuzz-maps.c \
 	tests/fuzz/fuzz-iter.c tests/fuzz/bufinfo.dict tests/fuzz/fdinfo.dict \
-	tests/fuzz/maps.dict tests/fuzz/iter.dict
+	tests/fuzz/maps.dict tests/fuzz/iter.dict tests/fuzz/fuzz-snapshot.c tests/fuzz/snapshot.dict
 
 if ENABLE_FUZZING
 FUZZ_BINS = tests/fuzz/fuzz-bufinfo tests/fuzz/fuzz-fdinfo tests/fuzz/fuzz-maps \
-	tests/fuzz/fuzz-iter
+	tests/fuzz/fuzz-iter tests/fuzz/fuzz-snapshot
 noinst_PROGRAMS += $(FUZZ_BINS)
 FUZZ_MODEL = src/util.c src/util.h src/dmabuf.c src/dmabuf.h src/parse.h tests/fuzz/fuzz.h
 tests_fuzz_fuzz_bufinfo_SOURCES = tests/fuzz/fuzz-bufinfo.c src/parse_bufinfo.c $(FUZZ_MODEL)
@@ -24,14 +24,19 @@ tests_fuzz_fuzz_fdinfo_SOURCES = tests/fuzz/fuzz-fdinfo.c src/parse_fdinfo.c $(F
 tests_fuzz_fuzz_maps_SOURCES = tests/fuzz/fuzz-maps.c src/parse_maps.c $(FUZZ_MODEL)
 tests_fuzz_fuzz_iter_SOURCES = tests/fuzz/fuzz-iter.c src/parse_iter.c src/iter_record.h \
 	src/bpf_record.h $(FUZZ_MODEL)
+tests_fuzz_fuzz_snapshot_SOURCES = tests/fuzz/fuzz-snapshot.c src/snapshot.c src/snapshot.h \
+	$(FUZZ_MODEL)
 tests_fuzz_fuzz_bufinfo_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_fuzz_fdinfo_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_fuzz_maps_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_fuzz_iter_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
+tests_fuzz_fuzz_snapshot_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_fuzz_bufinfo_LDFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_fdinfo_LDFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_maps_LDFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_iter_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_snapshot_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_snapshot_LDADD = $(JSONC_LIBS)
 TESTS += tests/fuzz/fuzz.bats
 
 FUZZ_SECONDS = 600
