@@ -16,9 +16,15 @@
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
 	if (key == ARGP_KEY_ARG)
-		argp_error(state, "'%s': unexpected argument", arg);
+		cli_usage("'%s': unexpected argument", arg);
 	return ARGP_ERR_UNKNOWN;
 }
+
+/* No common options: unpin reads nothing. */
+static const struct argp_child children[] = {
+	{ &cli_help_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
 
 static const struct argp unpin_argp = {
 	NULL, parse, NULL,
@@ -27,7 +33,7 @@ static const struct argp unpin_argp = {
 	"A root run on a live system loads the iterators once and pins them there, "
 	"so that later runs need not load them again; they stay until reboot or "
 	"this command.  --no-pin keeps a run from pinning.",
-	NULL, NULL, NULL
+	children, NULL, NULL
 };
 
 int cmd_unpin(int argc, char **argv)
@@ -36,7 +42,7 @@ int cmd_unpin(int argc, char **argv)
 	size_t nr;
 	int ret;
 
-	argp_parse(&unpin_argp, argc, argv, 0, NULL, NULL);
+	cli_parse(&unpin_argp, argc, argv, NULL);
 	ret = pins_unpin(&nr, &what);
 	if (ret) {
 		err_errno(what, "cannot remove the pins", -ret);

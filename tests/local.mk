@@ -9,12 +9,18 @@ HOST_TESTS = \
 	tests/host/completions.bats \
 	tests/host/trace.bats \
 	tests/host/confirm.bats \
-	tests/host/ksyms.bats
+	tests/host/ksyms.bats \
+	tests/host/robust.bats \
+	tests/host/parallel.bats \
+	tests/host/metrics.bats \
+	tests/host/diff.bats \
+	tests/host/watch.bats
 TESTS += $(HOST_TESTS)
-EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash
+EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash tests/host/prom-canon
 
 # Programs that test one part of src/ from the host suite (tests/unit).
-check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay tests/unit/ksyms-lookup
+check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay tests/unit/ksyms-lookup \
+	tests/unit/metrics-cgroups
 # list -J's stream against json-c's printing of the whole document.
 tests_unit_json_reprint_SOURCES = tests/unit/json-reprint.c
 tests_unit_json_reprint_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -26,6 +32,10 @@ tests_unit_confirm_replay_CFLAGS = $(AM_CFLAGS)
 # Kernel symbols, as the tracer and the iterator name callbacks.
 tests_unit_ksyms_lookup_SOURCES = tests/unit/ksyms-lookup.c src/ksyms.c src/util.c
 tests_unit_ksyms_lookup_CFLAGS = $(AM_CFLAGS)
+# metrics per cgroup, from holders whose cgroups the test names.
+tests_unit_metrics_cgroups_SOURCES = tests/unit/metrics-cgroups.c \
+	src/metrics.c src/dmabuf.c src/utf8.c src/util.c
+tests_unit_metrics_cgroups_CFLAGS = $(AM_CFLAGS)
 
 EXTRA_DIST += tests/fixtures
 EXTRA_DIST += tests/host/docs-common.bash

@@ -26,17 +26,29 @@ void die_errno(int status, int err, const char *call)
 	exit(status);
 }
 
+static void __attribute__((noreturn)) vdie(int status, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void die_msg(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(status, fmt, ap);
+}
+
 void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EX_USAGE_ERR);
+	vdie(EX_USAGE_ERR, fmt, ap);
 }
 
 void reply_ok(const char *fmt, ...)

@@ -20,6 +20,9 @@ const char *errname(int err);
 
 /* "PROG: CALL: ENAME (message)" on stderr, then exit(status). */
 void die_errno(int status, int err, const char *call) __attribute__((noreturn));
+/* "PROG: MESSAGE" on stderr, then exit(status); usage_error exits 64. */
+void die_msg(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
 void usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 

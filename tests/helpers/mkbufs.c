@@ -29,10 +29,11 @@
 #include <sys/wait.h>
 
 #include "helper.h"
+#include "scm.h"
 
 const char *prog = "mkbufs";
 
-#define MAX_FDS		256
+#define MAX_FDS		SCM_MAX_FDS
 #define MAX_MAPS	64
 #define MAX_CHILDREN	3
 #define NAME_MAX_LEN	128
@@ -250,82 +251,6 @@ static void parse_spec(const char *spec)
 
 /* ---- children ---------------------------------------------------------- */
 
-static int send_msg(int sock, const char *msg, const int *fds, int nfds)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = strlen(msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-
-	if (nfds) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
-/* Receives a text message (NUL-terminated) and any passed fds. */
-static ssize_t recv_msg(int sock, char *buf, size_t len, int *fds, int *nfds)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = buf, .iov_len = len - 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (nfds)
-		*nfds = 0;
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		if (fds && nfds) {
-			*nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			memcpy(fds, CMSG_DATA(cm), *nfds * sizeof(int));
-		}
-	}
-	return n;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-/* Close every fd from 3 up except those in keep[]. */
-static void close_all_but(int *keep, int nkeep)
-{
-	int lo = 3, i;
-
-	qsort(keep, nkeep, sizeof(*keep), cmp_int);
-	for (i = 0; i < nkeep; i++) {
-		if (keep[i] < lo)
-			continue;
-		if (keep[i] > lo)
-			close_range(lo, keep[i] - 1, 0);
-		lo = keep[i] + 1;
-	}
-	close_range(lo, ~0U, 0);
-}
-
 static void fmt_fds(char *out, size_t len, const int *fds, int nfds)
 {
 	size_t o = 0;
@@ -352,7 +277,7 @@ static void serve(struct buf *b, int ctl, enum role role, int *fds, int nfds, in
 
 	for (;;) {
 		int got[MAX_FDS], ngot = 0;
-		ssize_t n = recv_msg(ctl, msg, sizeof(msg), got, &ngot);
+		ssize_t n = scm_recv(ctl, msg, sizeof(msg), got, &ngot);
 
 		if (n <= 0 || !strcmp(msg, "quit"))
 			return;
@@ -374,7 +299,7 @@ static void serve(struct buf *b, int ctl, enum role role, int *fds, int nfds, in
 		} else {
 			snprintf(reply, sizeof(reply), "?");
 		}
-		if (send_msg(ctl, reply, NULL, 0) < 0)
+		if (scm_send(ctl, reply, NULL, 0) < 0)
 			return;
 	}
 }
@@ -445,14 +370,14 @@ static void *thread_main(void *p)
 	free(p);
 	if (unshare(CLONE_FILES) < 0) {
 		snprintf(hello, sizeof(hello), "err %d", errno);
-		send_msg(a.ctl, hello, NULL, 0);
+		scm_send(a.ctl, hello, NULL, 0);
 		return NULL;
 	}
 	prctl(PR_SET_NAME, "mkbufs-thread");
 	keep_only(a.b, a.ctl);
 	memcpy(fds, a.b->fds, sizeof(int) * a.b->nfds);
 	snprintf(hello, sizeof(hello), "tid %d", (int)gettid());
-	if (send_msg(a.ctl, hello, NULL, 0) == 0)
+	if (scm_send(a.ctl, hello, NULL, 0) == 0)
 		serve(a.b, a.ctl, ROLE_THREAD, fds, a.b->nfds, 0);
 	close(a.ctl);
 	return NULL;
@@ -476,7 +401,7 @@ static void spawn_thread(struct buf *b)
 	err = pthread_create(&c->thread, NULL, thread_main, a);
 	if (err)
 		die_errno(EX_SYSCALL_ERR, err, "pthread_create");
-	n = recv_msg(sv[0], hello, sizeof(hello), NULL, NULL);
+	n = scm_recv(sv[0], hello, sizeof(hello), NULL, NULL);
 	if (n <= 0)
 		die_errno(EX_SYSCALL_ERR, n < 0 ? (int)-n : EPIPE, "thread hello");
 	if (!strncmp(hello, "err ", 4))
@@ -499,10 +424,10 @@ static int child_call(struct child *c, const char *msg, const int *fds,
 
 	if (c->ctl < 0)
 		return -ESRCH;
-	err = send_msg(c->ctl, msg, fds, nfds);
+	err = scm_send(c->ctl, msg, fds, nfds);
 	if (err)
 		return err;
-	n = recv_msg(c->ctl, reply, len, NULL, NULL);
+	n = scm_recv(c->ctl, reply, len, NULL, NULL);
 	if (n < 0)
 		return n;
 	if (n == 0)
@@ -851,7 +776,7 @@ static void quit_children(void)
 
 			if (c->ctl < 0)
 				continue;
-			send_msg(c->ctl, "quit", NULL, 0);
+			scm_send(c->ctl, "quit", NULL, 0);
 			close(c->ctl);
 			c->ctl = -1;
 			if (c->role == ROLE_THREAD)
