@@ -93,17 +93,6 @@ static const struct argp metrics_argp = {
 	cli_common_children, NULL, NULL
 };
 
-/*
- * The cgroup a holder runs in: unknown until the model has it.  Once
- * struct dmabuf_holder has the holder's cgroup path, return it here and
- * the dmabuf_cgroup_* families appear (metrics.c, cgroups()).
- */
-static const char *holder_cgroup(const struct dmabuf_holder *h)
-{
-	(void)h;
-	return NULL;
-}
-
 struct scan_job {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -233,7 +222,7 @@ out:
 int cmd_metrics(int argc, char **argv)
 {
 	struct metrics_args a = { .top = TOP_DEFAULT, .timeout = TIMEOUT_DEFAULT };
-	struct metrics_opts mo = { .cgroup_of = holder_cgroup };
+	struct metrics_opts mo = { 0 };
 	struct dmabuf_set *set = NULL;
 	char *text = NULL;
 	size_t len = 0;

@@ -199,46 +199,27 @@ static void processes(FILE *f, const struct dmabuf_set *set, const struct metric
 }
 
 /*
- * Per cgroup: a buffer counts once in each cgroup one of its holders runs
- * in (RSS), and its size is shared among its holders (PSS), as procs does
- * per process.
+ * Per cgroup (procs --by cgroup's groups): a buffer counts once in each
+ * cgroup one of its holders runs in (RSS), and its size is shared among
+ * its holders (PSS), as procs does per process.  Holders whose cgroup is
+ * unknown are left out: no family when none is known.
  */
-static void cgroups(FILE *f, const struct dmabuf_set *set, const struct metrics_opts *o)
+static void cgroups(FILE *f, const struct dmabuf_set *set)
 {
+	struct dmabuf_group *dg;
 	struct groups gs = { 0 };
-	size_t i, j, k;
+	size_t i, nr;
 
-	if (!o->cgroup_of)
-		return;
-	for (i = 0; i < set->nr_bufs; i++) {
-		const struct dmabuf *b = set->bufs[i];
+	dg = dmabuf_set_groups(set, DMABUF_BY_CGROUP, &nr);
+	for (i = 0; i < nr; i++) {
+		struct group *g;
 
-		for (j = 0; j < b->nr_holders; j++) {
-			const char *cg = o->cgroup_of(&b->holders[j]);
-			struct group *g;
-			size_t same = 0;
-
-			if (!cg)
-				continue;
-			/* Once per (buffer, cgroup): at its first holder there. */
-			for (k = 0; k < j; k++) {
-				const char *c = o->cgroup_of(&b->holders[k]);
-
-				if (c && !strcmp(c, cg))
-					break;
-			}
-			if (k < j)
-				continue;
-			for (k = j; k < b->nr_holders; k++) {
-				const char *c = o->cgroup_of(&b->holders[k]);
-
-				same += c && !strcmp(c, cg);
-			}
-			g = group_of(&gs, cg);
-			g->count++;
-			g->bytes += b->size;
-			g->pss += b->size / b->nr_holders * same;
-		}
+		if (!dg[i].key)
+			continue;
+		g = group_of(&gs, dg[i].key);
+		g->count = dg[i].nr_bufs;
+		g->bytes = dg[i].rss;
+		g->pss = dg[i].pss;
 	}
 	groups_sort(&gs);
 	write_groups(f, &gs, "cgroup",
@@ -249,6 +230,7 @@ static void cgroups(FILE *f, const struct dmabuf_set *set, const struct metrics_
 		     "Bytes of the dma-bufs the processes of a cgroup hold, each shared "
 		     "among its holders.");
 	free(gs.g);
+	free(dg);
 }
 
 static void sources(FILE *f, const struct dmabuf_set *set)
@@ -283,7 +265,7 @@ void metrics_write(FILE *f, const struct dmabuf_set *set, const struct metrics_o
 		exporters(f, set);
 		importers(f, set);
 		processes(f, set, o);
-		cgroups(f, set, o);
+		cgroups(f, set);
 		sources(f, set);
 		family(f, "dmabufctl_scan_warnings",
 		       "Warnings of the scan (dmabufctl list -J shows them).");

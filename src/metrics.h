@@ -18,9 +18,6 @@ struct metrics_opts {
 	size_t top;			/* processes with labels; 0: all */
 	double scan_seconds;		/* how long the scan took */
 	double timestamp;		/* when it ended, seconds since the epoch */
-	/* The cgroup a holder runs in (path under the cgroup2 root), NULL if
-	 * unknown; the dmabuf_cgroup_* families appear once one is known. */
-	const char *(*cgroup_of)(const struct dmabuf_holder *h);
 };
 
 /* Every family, from a set (NULL: the scan failed or timed out, and only

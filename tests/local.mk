@@ -34,7 +34,7 @@ tests_unit_ksyms_lookup_SOURCES = tests/unit/ksyms-lookup.c src/ksyms.c src/util
 tests_unit_ksyms_lookup_CFLAGS = $(AM_CFLAGS)
 # metrics per cgroup, from holders whose cgroups the test names.
 tests_unit_metrics_cgroups_SOURCES = tests/unit/metrics-cgroups.c \
-	src/metrics.c src/dmabuf.c src/utf8.c src/util.c
+	src/metrics.c src/dmabuf.c src/dmabuf_groups.c src/utf8.c src/util.c
 tests_unit_metrics_cgroups_CFLAGS = $(AM_CFLAGS)
 
 EXTRA_DIST += tests/fixtures

@@ -433,7 +433,7 @@ list 12x|dmabufctl: list: '12x': not an inode number
 --orphans --source debugfs|dmabufctl: --orphans: --source debugfs does not see holders
 list --importer x --source procfs|dmabufctl: list: --importer: --source procfs does not see importers
 --sysroot=|dmabufctl: --sysroot: empty directory name
---source nope|dmabufctl: --source: 'nope': not one of bpf, debugfs, procfs
+--source nope|dmabufctl: --source: 'nope': not a list of bpf, debugfs, procfs
 procs -p 0|dmabufctl: procs: --pid: '0': not a process id
 procs extra|dmabufctl: procs: 'extra': unexpected argument
 show abc|dmabufctl: show: 'abc': not an inode number

@@ -119,9 +119,9 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	# "dmabufctl -o INODE ": INODE is -o's value, not a command: a command
 	# may still come
 	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" -o INODE '' | sorted)" \
-		'diff list metrics procs revoke show trace watch'
-	assert_equal "$(bash_offers dmabufctl -o INODE -x '' | wc -w)" 15
-	assert_equal "$(bash_offers dmabufctl -x '' | wc -w)" 15
+		'diff list metrics procs revoke show trace unpin watch'
+	assert_equal "$(bash_offers dmabufctl -o INODE -x '' | wc -w)" 17
+	assert_equal "$(bash_offers dmabufctl -x '' | wc -w)" 17
 	assert_equal "$(bash_offers dmabufctl metrics --op | sorted)" '--openmetrics'
 }
 
@@ -163,7 +163,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 		'0000:03:00.0 0000:04:00.0 0000:05:00.0'
 	assert_equal "$(fish_offers 'dmabufctl list --sort NA' | sorted)" 'NAME NATTACHED'
 	assert_equal "$(fish_offers "dmabufctl --sysroot $BASIC -o INODE " | sorted)" \
-		'diff list metrics procs revoke show trace watch'
+		'diff list metrics procs revoke show trace unpin watch'
 }
 
 # --- zsh -------------------------------------------------------------------

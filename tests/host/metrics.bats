@@ -104,9 +104,34 @@ dmabuf_cgroup_pss_bytes|cgroup=/a|2730
 dmabuf_cgroup_pss_bytes|cgroup=/b|9557
 dmabuf_cgroup_rss_bytes|cgroup=/a|4096
 dmabuf_cgroup_rss_bytes|cgroup=/b|12288'
-	# No holder's cgroup known: no family at all (today's sources).
-	run -0 "$DMABUFCTL" metrics --sysroot "$BASIC"
+}
+
+@test "cgroups of a replayed tree: procs --by cgroup's groups, none when no cgroup is known" {
+	local root=$BATS_TEST_TMPDIR/root
+	# 100 in /system.slice/compositor.service (2 buffers), 200 in
+	# /user.slice/player.scope (a cgroup v1 line before its 0:: line)
+	run -0 bash -c '"$1" metrics --sysroot "$2" | "$3" dmabuf_cgroup' _ \
+		"$DMABUFCTL" "$BASIC" "$CANON"
+	assert_output 'dmabuf_cgroup_buffers|cgroup=/system.slice/compositor.service|2
+dmabuf_cgroup_buffers|cgroup=/user.slice/player.scope|1
+dmabuf_cgroup_pss_bytes|cgroup=/system.slice/compositor.service|4718592
+dmabuf_cgroup_pss_bytes|cgroup=/user.slice/player.scope|524288
+dmabuf_cgroup_rss_bytes|cgroup=/system.slice/compositor.service|5242880
+dmabuf_cgroup_rss_bytes|cgroup=/user.slice/player.scope|1048576'
+	# the same figures as procs --by cgroup
+	run -0 "$DMABUFCTL" procs --by cgroup -J --sysroot "$BASIC"
+	assert_equal "$(jq -r '.groups[] | "\(.cgroup) \(.buffers) \(.rss) \(.pss)"' <<<"$output")" \
+		'/system.slice/compositor.service 2 5242880 4718592
+/user.slice/player.scope 1 1048576 524288'
+	# a name with a newline in it, escaped as the format wants
+	run -0 "$DMABUFCTL" metrics --sysroot "$NAMES"
+	assert_line 'dmabuf_cgroup_rss_bytes{cgroup="/odd name\nwith 0::/newline"} 8192'
+	# no holder's cgroup known (cgroup v1 only, or no cgroup file): no family
+	cp -a "$BASIC" "$root"
+	rm "$root"/proc/*/cgroup
+	run -0 "$DMABUFCTL" metrics --sysroot "$root"
 	refute_line --partial cgroup
+	assert_line --partial 'dmabuf_process_rss_bytes{pid="100"'
 }
 
 @test "--top N: series for the N largest processes by RSS, all counted; 0 is every process" {

@@ -47,7 +47,7 @@ jq_is() {
 	on_tree list -J
 	assert_success
 	jq_is '[.dmabufs[] | [.inode, .size, .exporter, .name, .refcount]]' '[[7,4096,"udmabuf","a",2]]'
-	jq_is '.dmabufs[0].processes' '[{"pid":10,"comm":"app","fds":[3],"mappings":1}]'
+	jq_is '.dmabufs[0].processes' '[{"pid":10,"comm":"app","fds":[3],"mappings":1,"gem":null,"cgroup":null}]'
 	jq_is '.warnings' '[]'
 }
 
@@ -203,7 +203,7 @@ jq_is() {
 	assert_line 'name       n\x1b[31m'
 	assert_line '  read fence:x\x1b[31m signalled'
 	assert_line '  dev\x1b[31m'
-	assert_line --regexp '^  app\\x1b\[31m\[10\]  fds 3  maps 1$'
+	assert_line --regexp '^  app\\x1b\[31m\[10\]  by fd, mapping  fds 3  maps 1$'
 	assert_line '    7f0000000000-7f0000001000 rw-s offset 0'
 	# JSON keeps exact bytes (escaped by JSON itself); the bogus line is gone
 	on_tree show -J 7
