@@ -575,6 +575,12 @@ uint64_t dmabuf_set_bytes(const struct dmabuf_set *set)
 	return sum;
 }
 
+bool dmabuf_set_holders_known(const struct dmabuf_set *set)
+{
+	return set->status[DMABUF_SRC_FDINFO].used || set->status[DMABUF_SRC_MAPS].used ||
+	       set->status[DMABUF_SRC_TASK_FILE].used || set->status[DMABUF_SRC_TASK_VMA].used;
+}
+
 uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set)
 {
 	uint64_t sum = 0;

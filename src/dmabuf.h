@@ -174,6 +174,9 @@ void dmabuf_set_keep(struct dmabuf_set *set, bool (*keep)(const struct dmabuf *,
 /* Totals, saturated at UINT64_MAX (dmabuf_set_finish() warns then). */
 uint64_t dmabuf_set_bytes(const struct dmabuf_set *set);
 uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set);	/* held by no process */
+/* Whether a process source ran (procfs, maps or the task iterators): without
+ * one, every buffer would look held by no process. */
+bool dmabuf_set_holders_known(const struct dmabuf_set *set);
 
 /* Per-process totals sorted by rss, largest first; free with free(). */
 struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr);

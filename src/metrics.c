@@ -164,13 +164,13 @@ static void processes(FILE *f, const struct dmabuf_set *set, const struct metric
 	struct dmabuf_proc *p;
 	size_t i, nr, shown;
 
-	/* Without a process source (procfs or maps), every count here
-	 * would be a lie. */
-	if (!set->status[DMABUF_SRC_FDINFO].used && !set->status[DMABUF_SRC_MAPS].used)
+	/* Without a process source (procfs, maps, the task iterators),
+	 * every count here would be a lie. */
+	if (!dmabuf_set_holders_known(set))
 		return;
 	p = dmabuf_set_procs(set, &nr);	/* largest RSS first */
 	shown = o->top && o->top < nr ? o->top : nr;
-	family(f, "dmabuf_processes", "Processes holding a dma-buf by fd or mapping "
+	family(f, "dmabuf_processes", "Processes holding a dma-buf by fd, mapping or GEM handle "
 	       "(all, including those without their own series).");
 	fprintf(f, "dmabuf_processes %zu\n", nr);
 	if (shown) {

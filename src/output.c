@@ -220,8 +220,7 @@ int out_flush(void)
 
 bool out_holders_known(const struct dmabuf_set *set)
 {
-	return set->status[DMABUF_SRC_FDINFO].used || set->status[DMABUF_SRC_MAPS].used ||
-	       set->status[DMABUF_SRC_TASK_FILE].used || set->status[DMABUF_SRC_TASK_VMA].used;
+	return dmabuf_set_holders_known(set);
 }
 
 void out_warnings(const struct dmabuf_set *set)
