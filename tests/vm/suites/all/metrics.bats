@@ -41,7 +41,8 @@ setup() {
 	grep -qE '^dmabuf_buffers\{exporter="system"\} [1-9]' <<<"$text"
 	grep -qE "^dmabuf_attachments\\{device=\"$(field device "$VG_LINE")\"\\} [1-9]" <<<"$text"
 	grep -qx 'dmabufctl_scan_success 1' <<<"$text"
-	grep -qx 'dmabufctl_source_used{source="procfs"} 1' <<<"$text"
+	# the holders' source: the task iterators as root, else procfs
+	grep -qxE 'dmabufctl_source_used\{source="(task_file|procfs)"\} 1' <<<"$text"
 }
 
 @test "metrics: node_exporter reads --output from its textfile directory, values as list -J" {
