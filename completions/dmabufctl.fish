@@ -107,7 +107,7 @@ function __dmabufctl_columns -a cmd
     switch $cmd
         case list
             set cols INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
-                MODE FDS MAPS NPROCS REVOKED SOURCES
+                MODE FDS MAPS NPROCS REVOKED SOURCES DEVICE BAR RANGES
         case procs
             set cols PID COMM BUFFERS RSS PSS
     end

@@ -15,7 +15,7 @@
 enum {
 	COL_INODE, COL_SIZE, COL_EXPORTER, COL_NAME, COL_REFS, COL_ATTACHED,
 	COL_PROCESSES, COL_NATTACHED, COL_FLAGS, COL_MODE, COL_FDS, COL_MAPS,
-	COL_NPROCS, COL_REVOKED, COL_SOURCES,
+	COL_NPROCS, COL_REVOKED, COL_SOURCES, COL_DEVICE, COL_BAR, COL_RANGES,
 };
 
 static const struct out_column cols[] = {
@@ -46,9 +46,15 @@ static const struct out_column cols[] = {
 	[COL_NPROCS] = { "NPROCS", 3, OUT_RIGHT, OUT_NUMBER,
 		"number of processes holding it" },
 	[COL_REVOKED] = { "REVOKED", 3, 0, OUT_BOOL,
-		"yes/no on a kernel that reports it, '-' elsewhere" },
+		"yes/no where the kernel says (revoke series, VFIO), '-' elsewhere" },
 	[COL_SOURCES] = { "SOURCES", 0.1, 0, OUT_STRING,
 		"data sources that saw the buffer" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, OUT_STRING,
+		"exporting device (VFIO: PCI address), '-' if unknown or none" },
+	[COL_BAR] = { "BAR", 3, OUT_RIGHT, OUT_NUMBER,
+		"PCI BAR of the exporting device the buffer is in (VFIO)" },
+	[COL_RANGES] = { "RANGES", 0.2, OUT_WRAP, OUT_STRING,
+		"ranges of the device memory, 0xOFFSET+LENGTH, comma-separated (VFIO)" },
 };
 
 struct list_args {
@@ -161,6 +167,16 @@ static void add_row(struct out_table *tb, const struct dmabuf *buf)
 	if (out_table_wants(tb, COL_SOURCES)) {
 		s = out_sources(buf);
 		out_table_set(tb, COL_SOURCES, s);
+		free(s);
+	}
+	out_table_set(tb, COL_DEVICE, buf->device ? buf->device : "-");
+	if (buf->bar >= 0)
+		out_table_setf(tb, COL_BAR, "%d", buf->bar);
+	else
+		out_table_set(tb, COL_BAR, "-");
+	if (out_table_wants(tb, COL_RANGES)) {
+		s = out_ranges(buf, ",");
+		out_table_set(tb, COL_RANGES, s);
 		free(s);
 	}
 }

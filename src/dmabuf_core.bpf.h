@@ -53,22 +53,26 @@ static __always_inline void read_buf_names(struct dma_buf *buf,
 		bpf_probe_read_kernel_str(name, REC_NAME_LEN, s);
 }
 
-/* dev_name() of the attachment's device: kobj.name once registered,
- * init_name before; device is left as it is when there is none. */
-static __always_inline void read_att_device(struct dma_buf_attachment *att,
-					    char device[REC_DEV_LEN])
+/* dev_name(): kobj.name once registered, init_name before; name is left
+ * as it is when there is none. */
+static __always_inline void read_dev_name(struct device *dev, char name[REC_DEV_LEN])
 {
-	struct device *dev;
 	const char *s;
 
-	dev = BPF_CORE_READ(att, dev);
 	if (!dev)
 		return;
 	s = BPF_CORE_READ(dev, kobj.name);
 	if (!s)
 		s = BPF_CORE_READ(dev, init_name);
 	if (s)
-		bpf_probe_read_kernel_str(device, REC_DEV_LEN, s);
+		bpf_probe_read_kernel_str(name, REC_DEV_LEN, s);
+}
+
+/* dev_name() of the attachment's device. */
+static __always_inline void read_att_device(struct dma_buf_attachment *att,
+					    char device[REC_DEV_LEN])
+{
+	read_dev_name(BPF_CORE_READ(att, dev), device);
 }
 
 #endif

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * dma-buf iterator (Linux 6.16+, kernel/bpf/dmabuf_iter.c): per buffer one
- * iter_buf record, then one iter_att per attachment and an ITER_MAGIC_MORE
+ * iter_buf record, an iter_dev for a VFIO buffer (dmabuf_collect_dev only:
+ * its PCI function, BAR, ranges and revoked state, vfio.bpf.h), then one
+ * iter_att per attachment and an ITER_MAGIC_MORE
  * record when there are more than ITER_MAX_ATTACH, written to the
  * iterator's seq_file for source_bpf.c to read.  Every record names its
  * kind, so the attachment list is walked once, with no count up front.
@@ -22,6 +24,7 @@
 #include <bpf/bpf_core_read.h>
 #include "iter_record.h"
 #include "dmabuf_core.bpf.h"
+#include "vfio.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -29,6 +32,7 @@ char LICENSE[] SEC("license") = "GPL";
 struct scratch {
 	struct iter_buf b;
 	struct iter_att a;
+	struct iter_dev d;
 };
 
 struct {
@@ -69,8 +73,8 @@ static long walk_one(__u32 i, struct walk *w)
 	return 0;
 }
 
-SEC("iter/dmabuf")
-int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
+/* dev: also each buffer's device where the exporter names one (VFIO). */
+static __always_inline int collect(struct bpf_iter__dmabuf *ctx, bool dev)
 {
 	struct dma_buf *buf = ctx->dmabuf;
 	struct scratch *s;
@@ -98,6 +102,11 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 	s->b.name[0] = 0;
 	read_buf_names(buf, s->b.exporter, s->b.name);
 	bpf_seq_write(ctx->meta->seq, &s->b, sizeof(s->b));
+	if (dev && vfio_read_dev(buf, s->b.exporter, &s->d)) {
+		s->d.magic = ITER_MAGIC_DEV;
+		s->d.inode = s->b.inode;
+		bpf_seq_write(ctx->meta->seq, &s->d, sizeof(s->d));
+	}
 
 	s->a.magic = ITER_MAGIC_ATT;
 	s->a.inode = s->b.inode;
@@ -114,4 +123,22 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 		bpf_seq_write(ctx->meta->seq, &s->a, sizeof(s->a));
 	}
 	return 0;
+}
+
+SEC("iter/dmabuf")
+int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
+{
+	return collect(ctx, false);
+}
+
+/*
+ * The same with VFIO's devices: a program of its own, loaded only where
+ * VFIO buffers may exist, since resolving VFIO's types makes libbpf read
+ * every module's BTF on kernels that have vfio_pci_core as a module or not
+ * at all (source_bpf.c chooses).
+ */
+SEC("iter/dmabuf")
+int dmabuf_collect_dev(struct bpf_iter__dmabuf *ctx)
+{
+	return collect(ctx, true);
 }

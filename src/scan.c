@@ -7,7 +7,9 @@
  * The iterator (6.16+) runs where it adds something: debugfs cannot be
  * read (not mounted, lockdown, kernels built without it, as Android's are)
  * or timed out on a held reservation lock, or a buffer has importers (only
- * the iterator knows their callback and whether they are dynamic).  procfs
+ * the iterator knows their callback and whether they are dynamic), or is
+ * VFIO's (only the iterator knows its PCI device and whether VFIO revoked
+ * it).  procfs
  * then finds the holders by fd, and maps by mapping unless refcounts prove
  * none is mapped (source_maps_needed()).  --source=X runs only X ("procfs"
  * is fd + maps) and fails if X cannot.
@@ -26,6 +28,7 @@
 
 #include "source.h"
 #include "util.h"
+#include "vfio.h"
 
 static bool want(const struct scan_opts *opts, const char *name)
 {
@@ -72,6 +75,15 @@ static bool any_attachments(const struct dmabuf_set *set)
 	return false;
 }
 
+/* VFIO's buffers: only the iterator knows their device and revoked state. */
+static bool any_vfio(const struct dmabuf_set *set)
+{
+	for (size_t i = 0; i < set->nr_bufs; i++)
+		if (vfio_exporter(set->bufs[i]->exporter))
+			return true;
+	return false;
+}
+
 /* Returns 0 when the iterator listed every buffer. */
 static int scan_bpf(struct dmabuf_set *set, const struct scan_opts *opts)
 {
@@ -111,7 +123,7 @@ static void list_buffers(struct listing *l)
 	}
 	if (want(opts, "bpf")) {
 		/* A replay says why it cannot run BPF rather than "not needed". */
-		if (l->listed && !opts->sysroot && !any_attachments(set)) {
+		if (l->listed && !opts->sysroot && !any_attachments(set) && !any_vfio(set)) {
 			dmabuf_source_skipped(set, DMABUF_SRC_BPF, "not needed: debugfs listed "
 					      "every buffer and none has an importer");
 		} else {

@@ -27,6 +27,7 @@
 #include "ksyms.h"
 #include "iter.skel.h"
 #include "util.h"
+#include "vfio.h"
 
 static int skip(struct dmabuf_set *set, int err, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -79,8 +80,8 @@ static void nul_terminate(char *s, size_t n)
 	s[n - 1] = '\0';
 }
 
-/* Records are self-describing (iter_record.h): a buffer, its attachments, maybe
- * a "more" marker.  An attachment must follow its own buffer. */
+/* Records are self-describing (iter_record.h): a buffer, maybe its device,
+ * its attachments, maybe a "more" marker.  Each must follow its own buffer. */
 static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 {
 	struct ksyms *ks = ksyms_new();
@@ -113,6 +114,18 @@ static int parse_records(struct dmabuf_set *set, char *data, size_t len)
 			dmabuf_set_flags(buf, DMABUF_SRC_BPF, b.f_flags, b.f_mode);
 			/* Known, possibly empty. */
 			dmabuf_add_attachment(buf, DMABUF_SRC_BPF, NULL, NULL, -1);
+			continue;
+		}
+		if (magic == ITER_MAGIC_DEV) {
+			struct iter_dev d;
+
+			if (len - off < sizeof(d))
+				goto short_read;
+			memcpy(&d, data + off, sizeof(d));
+			off += sizeof(d);
+			if (!buf || d.inode != inode)
+				goto garbled;
+			vfio_dev_record(set, buf, &d);
 			continue;
 		}
 		if (magic != ITER_MAGIC_ATT && magic != ITER_MAGIC_MORE)
@@ -185,6 +198,24 @@ static bool release_before_iter(const char *release)
 	return major < 6 || (major == 6 && minor < 16);
 }
 
+/*
+ * Whether to read exporters' devices (VFIO's: dmabuf_collect_dev).  Its
+ * types are VFIO's, which libbpf looks for in every module's BTF unless
+ * vmlinux has them: only when debugfs listed a VFIO buffer, or listed
+ * nothing (then any buffer may be one).
+ */
+static bool want_devices(const struct dmabuf_set *set)
+{
+	size_t i;
+
+	if (!set->status[DMABUF_SRC_DEBUGFS].used)
+		return true;
+	for (i = 0; i < set->nr_bufs; i++)
+		if (vfio_exporter(set->bufs[i]->exporter))
+			return true;
+	return false;
+}
+
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	struct iter_bpf *skel = NULL;
@@ -193,6 +224,7 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	char *data = NULL;
 	ssize_t len;
 	int fd = -1, ret;
+	bool dev = false;
 
 	if (opts->sysroot)
 		return skip(set, -EOPNOTSUPP, NULL, "replaying a captured tree (--sysroot)");
@@ -209,9 +241,20 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 		return skip(set, -EPERM, "run as root for the BPF iterator", "not root");
 
 	/* Load first: the supported case then parses vmlinux BTF once. */
-	skel = iter_bpf__open_and_load();
+	skel = iter_bpf__open();
+	ret = skel ? 0 : -errno;
+	if (skel) {
+		dev = want_devices(set);
+		bpf_program__set_autoload(skel->progs.dmabuf_collect, !dev);
+		bpf_program__set_autoload(skel->progs.dmabuf_collect_dev, dev);
+		ret = iter_bpf__load(skel);
+		if (ret) {
+			ret = ret < 0 ? ret : -EINVAL;
+			iter_bpf__destroy(skel);
+			skel = NULL;
+		}
+	}
 	if (!skel) {
-		ret = -errno;
 		if (ret != -EPERM && ret != -EACCES && !kernel_has_iter())
 			ret = skip(set, -EOPNOTSUPP, NULL,
 				   "kernel %s has no dma-buf BPF iterator", un.release);
@@ -219,7 +262,8 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 			skip(set, ret, NULL, "kernel refused the BPF iterator: %s", strerror(-ret));
 		goto cleanup;
 	}
-	link = bpf_program__attach_iter(skel->progs.dmabuf_collect, NULL);
+	link = bpf_program__attach_iter(dev ? skel->progs.dmabuf_collect_dev :
+					skel->progs.dmabuf_collect, NULL);
 	if (!link) {
 		ret = -errno;
 		skip(set, ret, NULL, "kernel refused the BPF iterator: attach: %s", strerror(-ret));

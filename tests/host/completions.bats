@@ -77,7 +77,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	assert_line 'INODE,SIZE'
 	assert_line 'INODE,SOURCES'
 	refute_line 'INODE,INODE'
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 17
 	assert_equal "$(bash_offers dmabufctl list -o +NAME,FL | sorted)" '+NAME,FLAGS'
 	assert_equal "$(bash_offers dmabufctl procs --output = P | sorted)" 'PID PSS'
 }
@@ -118,7 +118,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 fish_offers 'dmabufctl list -o INODE,'
 	assert_line 'INODE,SIZE'
 	refute_line 'INODE,INODE'
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 17
 	assert_equal "$(fish_offers 'dmabufctl list -o +NAME,FL' | sorted)" '+NAME,FLAGS'
 	assert_equal "$(fish_offers 'dmabufctl procs --output=P' | sorted)" '--output=PID --output=PSS'
 }
@@ -164,7 +164,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 zsh_at 'dmabufctl list -o INODE,'
 	assert_line 'SIZE'
 	refute_line 'INODE'
-	assert_equal "${#lines[@]}" 14
+	assert_equal "${#lines[@]}" 17
 	assert_equal "$(zsh_at 'dmabufctl list -o +FL' | sorted)" 'FLAGS'
 }
 
