@@ -8,14 +8,21 @@
 
 _dmabufctl_common_opts='--sysroot --source --help --usage --version'
 _dmabufctl_output_opts='--output --list-columns --noheadings --raw --json --bytes'
+# list's selection: filters and --sort.
+_dmabufctl_select_opts='--pid --exporter --name --importer --device --min-size --orphans --sort'
 
 _dmabufctl_opts()
 {
 	case $1 in
 	'') echo "$_dmabufctl_common_opts" ;;
-	list) echo "--pid --exporter $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	list) echo "$_dmabufctl_select_opts $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
 	show) echo "--json --bytes $_dmabufctl_common_opts" ;;
-	procs) echo "--pid $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	procs) echo "--pid --sort $_dmabufctl_output_opts $_dmabufctl_common_opts" ;;
+	metrics) echo "--output --openmetrics --top --timeout $_dmabufctl_common_opts" ;;
+	watch) echo "--interval --count $_dmabufctl_select_opts $_dmabufctl_output_opts" \
+		"$_dmabufctl_common_opts" ;;
+	# diff reads files: no --sysroot, no --source.
+	diff) echo "--exit-code $_dmabufctl_output_opts --help --usage --version" ;;
 	# trace watches the running kernel: no --sysroot, no --source.
 	trace) echo "--inode --exporter --pid --duration --count --timeout --kprobes" \
 		"--json --bytes --help --usage --version" ;;
@@ -29,6 +36,7 @@ _dmabufctl_columns()
 	case $1 in
 	list) echo INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
 		MODE FDS MAPS NPROCS REVOKED SOURCES DEVICE BAR RANGES ;;
+	watch | diff) echo "$(_dmabufctl_columns list) CHANGE" ;;
 	procs) echo PID COMM BUFFERS RSS PSS ;;
 	esac
 }
@@ -74,11 +82,11 @@ _dmabufctl()
 	local cur prev words cword split
 	_init_completion -s || return
 
-	local cmds='list show procs trace revoke'
+	local cmds='list show procs metrics watch diff trace revoke'
 	local cmd= i arg_word= nargs=0 w
 
 	# The command: the first word that is neither an option nor an option's
-	# value; an inode there means "list".
+	# value; an inode there means "list", and so do list's options before it.
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		if [[ $arg_word ]]; then
@@ -86,10 +94,10 @@ _dmabufctl()
 			continue
 		fi
 		case $w in
-		--sysroot | --source) arg_word=1; continue ;;
-		-o | --output | -p | --pid | -e | --exporter | -f | --fd | -c | --count | \
-			--inode | --duration | --timeout)
-			[[ $cmd ]] && arg_word=1
+		--sysroot | --source | -o | --output | -p | --pid | -e | --exporter | -f | --fd | \
+			-c | --count | --inode | --duration | --timeout | -x | --sort | --name | \
+			--importer | --device | --min-size | --top | -i | --interval)
+			arg_word=1
 			continue ;;
 		-*) continue ;;
 		esac
@@ -112,28 +120,46 @@ _dmabufctl()
 	--source)
 		COMPREPLY=($(compgen -W 'bpf debugfs procfs' -- "$cur"))
 		return ;;
-	--help | --usage | --version | -V | '-?')
+	--help | --usage | --version | -V | -h)
 		return ;;
 	esac
 
-	if [[ $cmd ]]; then
+	# Before a command, the options are list's.
+	local ctx=${cmd:-list}
+	if [[ $ctx == metrics ]]; then
 		case $prev in
-		-o | --output)
-			_dmabufctl_complete_columns "$cmd"
+		--output)
+			_filedir prom
 			return ;;
-		-p | --pid)
-			_pids
-			return ;;
-		-e | --exporter)
-			COMPREPLY=($(compgen -W "$(_dmabufctl_query EXPORTER | sort -u)" -- "$cur"))
-			return ;;
-		--inode)
-			COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur"))
-			return ;;
-		-f | --fd | -c | --count | --duration | --timeout)
+		--top | --timeout)
 			return ;;
 		esac
 	fi
+	case $prev in
+	-o | --output)
+		_dmabufctl_complete_columns "$ctx"
+		return ;;
+	-x | --sort)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_columns "$ctx")" -- "${cur^^}"))
+		return ;;
+	--importer)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_query ATTACHED | tr , '\n' | sort -u)" -- "$cur"))
+		return ;;
+	--device)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_query DEVICE | grep -vx -- - | sort -u)" -- "$cur"))
+		return ;;
+	-p | --pid)
+		_pids
+		return ;;
+	-e | --exporter)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_query EXPORTER | sort -u)" -- "$cur"))
+		return ;;
+	--inode)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur"))
+		return ;;
+	--name | --min-size | -f | --fd | -c | --count | --duration | --timeout | -i | --interval)
+		return ;;
+	esac
 	$split && return
 
 	if [[ $cur == -* ]]; then
@@ -145,8 +171,10 @@ _dmabufctl()
 	case $cmd in
 	'')
 		COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
-	list)
+	list | watch)
 		COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur")) ;;
+	diff)
+		((nargs < 2)) && _filedir json ;;
 	show | revoke)
 		((nargs == 0)) &&
 			COMPREPLY=($(compgen -W "$(_dmabufctl_query INODE)" -- "$cur")) ;;

@@ -6,7 +6,7 @@
 # come from the tool itself at completion time, through the --sysroot of
 # the command line if there is one.
 
-set -l __dmabufctl_cmds list show procs trace revoke
+set -l __dmabufctl_cmds list show procs metrics watch diff trace revoke
 
 # The command given on the line, "list" for an inode in its place, or
 # nothing yet.
@@ -20,10 +20,12 @@ function __dmabufctl_command
             continue
         end
         switch $t
-            case --sysroot --source
+            # Values of options that take one (list's, before a command).
+            case --sysroot --source -o --output -p --pid -e --exporter -x --sort --name \
+                --importer --device --min-size
                 set skip 1
             case '-*'
-            case list show procs trace revoke
+            case list show procs metrics watch diff trace revoke
                 echo $t
                 return 0
             case '*'
@@ -76,7 +78,7 @@ function __dmabufctl_want_inode
     set -l cmd (__dmabufctl_command)
     or return 1
     switch $cmd
-        case list
+        case list watch
             return 0
         case show revoke
             set -l tokens (commandline -opc)
@@ -102,15 +104,21 @@ function __dmabufctl_want_inode
 end
 
 # -o LIST: complete the last comma-separated name, keep what precedes it.
-function __dmabufctl_columns -a cmd
-    set -l cols
+function __dmabufctl_column_names -a cmd
     switch $cmd
         case list
-            set cols INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
+            printf '%s\n' INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
                 MODE FDS MAPS NPROCS REVOKED SOURCES DEVICE BAR RANGES
         case procs
-            set cols PID COMM BUFFERS RSS PSS
+            printf '%s\n' PID COMM BUFFERS RSS PSS
+        case watch diff
+            __dmabufctl_column_names list
+            echo CHANGE
     end
+end
+
+function __dmabufctl_columns -a cmd
+    set -l cols (__dmabufctl_column_names $cmd)
     set -l tok (commandline -ct)
     set tok (string replace -r -- '^(-o|--output=)' '' $tok)
     set -l prefix (string match -r -- '^\+?(?:.*,)?' $tok)
@@ -127,35 +135,59 @@ complete -c dmabufctl -f
 complete -c dmabufctl -n __dmabufctl_no_command -a list -d 'list dma-bufs (the default command)'
 complete -c dmabufctl -n __dmabufctl_no_command -a show -d 'show all that is known of one dma-buf'
 complete -c dmabufctl -n __dmabufctl_no_command -a procs -d 'per-process dma-buf totals'
+complete -c dmabufctl -n __dmabufctl_no_command -a metrics -d 'Prometheus metrics of buffers, importers and holders'
+complete -c dmabufctl -n __dmabufctl_no_command -a watch -d 'list again every interval, marking what changed'
+complete -c dmabufctl -n __dmabufctl_no_command -a diff -d 'compare two list -J snapshots'
 complete -c dmabufctl -n __dmabufctl_no_command -a trace -d 'trace exports, attachments, maps and invalidations (BPF)'
 complete -c dmabufctl -n __dmabufctl_no_command -a revoke -d 'revoke a dma-buf through a holder\'s fd'
 
 # Options of every command, and of dmabufctl itself.
 # trace watches the running kernel: no --sysroot, no --source.
-complete -c dmabufctl -n 'not __dmabufctl_using trace' -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
-complete -c dmabufctl -n 'not __dmabufctl_using trace' -l source -x -a 'bpf debugfs procfs' -d 'use only this source'
-complete -c dmabufctl -s '?' -l help -d 'give the help list'
+complete -c dmabufctl -n 'not __dmabufctl_using trace; and not __dmabufctl_using diff' -l sysroot -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/kernel/debug/ under DIR'
+complete -c dmabufctl -n 'not __dmabufctl_using trace; and not __dmabufctl_using diff' -l source -x -a 'bpf debugfs procfs' -d 'use only this source'
+complete -c dmabufctl -s h -l help -d 'give the help list'
 complete -c dmabufctl -l usage -d 'give a short usage message'
 complete -c dmabufctl -s V -l version -d 'print program version'
 
 # Output options: -J and -b everywhere, the rest for list and procs.
-for c in list show procs trace revoke
+for c in list show procs watch diff trace revoke
     complete -c dmabufctl -n "__dmabufctl_using $c" -s J -l json -d 'JSON output'
     complete -c dmabufctl -n "__dmabufctl_using $c" -s b -l bytes -d 'print sizes in bytes'
 end
-for c in list procs
+for c in list procs watch diff
     complete -c dmabufctl -n "__dmabufctl_using $c" -s o -l output -x -a "(__dmabufctl_columns $c)" -d 'columns to print; +LIST adds to the default set'
-    complete -c dmabufctl -n "__dmabufctl_using $c" -l list-columns -d 'list the available columns and exit'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s H -l list-columns -d 'list the available columns and exit'
     complete -c dmabufctl -n "__dmabufctl_using $c" -s n -l noheadings -d 'do not print headings'
     complete -c dmabufctl -n "__dmabufctl_using $c" -s r -l raw -d 'raw output'
 end
 
-# list
-complete -c dmabufctl -n '__dmabufctl_using list' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers this process holds'
-complete -c dmabufctl -n '__dmabufctl_using list' -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of this exporter'
+# list and watch
+for c in list watch
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s p -l pid -x -a '(__fish_complete_pids)' -d 'only buffers these processes hold'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of these exporters (globs)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l name -x -d 'only buffers whose name matches (glob)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l importer -x -a '(__dmabufctl_query ATTACHED | string split , | string match -v -- - | sort -u)' -d 'only buffers attached to these devices (globs)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l device -x -a '(__dmabufctl_query DEVICE | string match -v -- - | sort -u)' -d 'only buffers exported from these devices (globs)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l min-size -x -d 'only buffers of at least SIZE (64K, 1M)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l orphans -d 'only buffers no process holds'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -s x -l sort -x -a "(__dmabufctl_column_names $c)" -d 'sort by COLUMN'
+end
+complete -c dmabufctl -n '__dmabufctl_using watch' -s i -l interval -x -d 'refresh every TIME (default 2s)'
+complete -c dmabufctl -n '__dmabufctl_using watch' -s c -l count -x -d 'stop after N refreshes'
+
+# diff
+complete -c dmabufctl -n '__dmabufctl_using diff' -l exit-code -d 'exit with status 13 when the snapshots differ'
+complete -c dmabufctl -n '__dmabufctl_using diff' -F -d 'list -J snapshot'
 
 # procs
-complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only this process'
+complete -c dmabufctl -n '__dmabufctl_using procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'only these processes'
+complete -c dmabufctl -n '__dmabufctl_using procs' -s x -l sort -x -a '(__dmabufctl_column_names procs)' -d 'sort by COLUMN'
+
+# metrics
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l output -r -F -d 'write to FILE atomically'
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l openmetrics -d 'OpenMetrics text instead of Prometheus 0.0.4'
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l top -x -d 'series for the N largest processes (0: all)'
+complete -c dmabufctl -n '__dmabufctl_using metrics' -l timeout -x -d 'give the scan up after TIME (default 10s)'
 
 # trace
 complete -c dmabufctl -n '__dmabufctl_using trace' -l inode -x -a '(__dmabufctl_query INODE)' -d 'only this buffer'

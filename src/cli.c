@@ -4,6 +4,7 @@
  * scan they select, -p PID checks, and -errno turned into an exit status.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +16,89 @@
 #include "util.h"
 
 struct global_opts gopts;
+const char *cli_command;
+const struct argp *cli_main_help;
+int cli_word;
+bool (*cli_is_command)(const char *name);
+const char *cli_command_list;
 
-enum { OPT_SYSROOT = 0x100, OPT_SOURCE };
+enum { OPT_SYSROOT = 0x100, OPT_SOURCE, OPT_USAGE };
+
+void cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("dmabufctl: ", stderr);
+	if (cli_command)
+		fprintf(stderr, "%s: ", cli_command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+/* "dmabufctl show", or "dmabufctl" while no command was named. */
+static char *prog_name(void)
+{
+	return cli_command ? xasprintf("dmabufctl %s", cli_command) : xstrdup("dmabufctl");
+}
+
+/* In every command's help, after its own options (argp's own -? and
+ * --help are off: ARGP_NO_HELP, which takes --version with them). */
+#define HELP_OPTIONS \
+	{ "help", 'h', NULL, 0, "Give this help list", -1 }, \
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1 }, \
+	{ "version", 'V', NULL, 0, "Print program version", -1 }
+
+static const struct argp_option help_options[] = {
+	HELP_OPTIONS,
+	{ 0 }
+};
+
+static error_t help_parse(int key, char *arg, struct argp_state *state)
+{
+	const struct argp *argp = cli_command || !cli_main_help ? state->root_argp : cli_main_help;
+	char *name;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		/* Nothing from argp itself on errors: getopt says what was
+		 * wrong in one line, ARGP_KEY_ERROR adds the hint. */
+		state->err_stream = NULL;
+		break;
+	case 'h':
+	case OPT_USAGE:
+		name = prog_name();
+		argp_help(argp, stdout, key == 'h' ? ARGP_HELP_STD_HELP : ARGP_HELP_USAGE, name);
+		free(name);
+		exit(fflush(stdout) ? EXIT_FAIL : EXIT_OK);
+	case 'V':
+		puts(PACKAGE_STRING);
+		exit(fflush(stdout) ? EXIT_FAIL : EXIT_OK);
+	case ARGP_KEY_ERROR:
+		/* The parse stopped at another command's name: not an error. */
+		if (cli_word)
+			break;
+		name = prog_name();
+		err_hint("see '%s --help'", name);
+		free(name);
+		exit(EXIT_USAGE);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp cli_help_argp = { help_options, help_parse, NULL, NULL, NULL, NULL, NULL };
 
 static const struct argp_option common_options[] = {
 	{ "sysroot", OPT_SYSROOT, "DIR", 0,
 	  "Read proc/ and sys/kernel/debug/ under DIR (replay a captured tree)", -1 },
 	{ "source", OPT_SOURCE, "SOURCE", 0,
 	  "Use only this source: bpf, debugfs or procfs", -1 },
+	HELP_OPTIONS,
 	{ 0 }
 };
 
@@ -31,24 +107,82 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_SYSROOT:
 		if (!*arg)
-			argp_error(state, "--sysroot: empty directory name");
+			cli_usage("--sysroot: empty directory name");
 		gopts.sysroot = arg;
 		break;
 	case OPT_SOURCE:
 		if (strcmp(arg, "bpf") && strcmp(arg, "debugfs") && strcmp(arg, "procfs"))
-			argp_error(state, "--source: '%s': not one of bpf, debugfs, procfs", arg);
+			cli_usage("--source: '%s': not one of bpf, debugfs, procfs", arg);
 		gopts.source = arg;
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return help_parse(key, arg, state);
 	}
 	return 0;
 }
 
 const struct argp common_argp = { common_options, common_parse, NULL, NULL, NULL, NULL, NULL };
 
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
+{
+	/* getopt names the program after argv[0] in its messages. */
+	argv[0] = cli_command ? xasprintf("dmabufctl: %s", cli_command) : (char *)"dmabufctl";
+	cli_word = 0;
+	argp_parse(argp, argc, argv, ARGP_IN_ORDER | ARGP_NO_HELP, NULL, input);
+	return cli_word ? CLI_DISPATCH : 0;
+}
+
+error_t cli_command_word(struct argp_state *state, const char *arg)
+{
+	if (cli_command || state->arg_num || (*arg && strspn(arg, "0123456789") == strlen(arg)))
+		return 0;
+	if (!cli_is_command || !cli_is_command(arg)) {
+		char *safe = out_escape(arg);
+
+		fflush(stdout);
+		err_msg(safe, "unknown command", NULL);
+		free(safe);
+		err_hint("commands: %s; see 'dmabufctl --help'", cli_command_list);
+		exit(EXIT_USAGE);
+	}
+	cli_word = state->next - 1;
+	/* Any error stops argp; ARGP_KEY_ERROR knows this one by cli_word. */
+	return ECANCELED;
+}
+
+void cli_reset(void)
+{
+	memset(&gopts, 0, sizeof(gopts));
+	memset(&oopts, 0, sizeof(oopts));
+}
+
+void cli_each_item(const char *opt, char *arg, void (*add)(void *ctx, const char *item),
+		   void *ctx)
+{
+	char *p = arg, *end;
+
+	for (;;) {
+		end = strchrnul(p, ',');
+		if (end == p)
+			cli_usage("%s: '%s': empty item", opt, arg);
+		if (!*end) {
+			add(ctx, p);
+			return;
+		}
+		*end = '\0';
+		add(ctx, p);
+		*end = ',';
+		p = end + 1;
+	}
+}
+
 const struct argp_child cli_table_children[] = {
 	{ &output_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
+const struct argp_child cli_common_children[] = {
 	{ &common_argp, 0, "Common options:", 2 },
 	{ 0 }
 };

@@ -28,7 +28,11 @@ enum dmabufctl_exit {
 	EXIT_UNCONFIRMED = 10,	/* revoke --verify: not every importer confirmed */
 	EXIT_IDENTITY = 11,	/* duplicated fd is not the named buffer */
 	EXIT_ABORTED = 12,	/* user answered no, or no terminal to ask */
+	EXIT_CHANGED = 13,	/* diff --exit-code: the snapshots differ */
 	EXIT_USAGE = 64,	/* bad option or argument (argp's own status) */
+	/* Bad input files, as sysexits.h numbers them after EX_USAGE (64). */
+	EXIT_DATAERR = 65,	/* diff: a file is not a list -J snapshot */
+	EXIT_NOINPUT = 66,	/* diff: a file cannot be opened or read */
 };
 
 /* Options every command understands (argp child common_argp). */
@@ -38,11 +42,61 @@ struct global_opts {
 };
 
 extern struct global_opts gopts;
+/* --sysroot, --source, then -h/--help and --usage (cli_help_argp). */
 extern const struct argp common_argp;
+/* -h/--help and --usage alone: for commands without the common options
+ * (trace).  argp's own --help (-?) is off: every parse goes through
+ * cli_parse(). */
+extern const struct argp cli_help_argp;
 /* The argp children of a command with a table (output_argp) or without
  * (output_json_argp): output options, then common options. */
 extern const struct argp_child cli_table_children[];
 extern const struct argp_child cli_json_children[];
+/* Common options only (commands with options of their own but no table). */
+extern const struct argp_child cli_common_children[];
+
+/*
+ * The command line as the user typed it: cli_command is the command named
+ * ("show"), NULL while no command was named (list implied); main() sets it.
+ * Usage errors then read "dmabufctl: show: ..." or "dmabufctl: ...", and
+ * --help prints that command's help (or, with none named, main_help).
+ */
+extern const char *cli_command;
+extern const struct argp *cli_main_help;
+
+/*
+ * argp_parse() of a command's argp in the house style: its own -h/--help;
+ * getopt's one-line message about an unknown option or a missing value,
+ * then a hint naming the command's --help, then exit 64; options and
+ * arguments in the order given (ARGP_IN_ORDER).  Returns 0, or
+ * CLI_DISPATCH when cli_command_word() stopped at another command.
+ */
+#define CLI_DISPATCH	(-1)
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/*
+ * For list, the default command, on its first argument: when no command
+ * was named and arg is not an inode number, it is the command word.  A
+ * known command stops the parse (ARGP_KEY_ARG returns this value; the
+ * word's index is in cli_word); an unknown one is a usage error.  Returns
+ * 0 for an inode number.
+ */
+extern int cli_word;
+error_t cli_command_word(struct argp_state *state, const char *arg);
+/* Set by main(), which has the table: whether name is a command, and
+ * their names for the hint ("list, show, ..."). */
+extern bool (*cli_is_command)(const char *name);
+extern const char *cli_command_list;
+/* Forget what parsing up to the command word set (options, help). */
+void cli_reset(void);
+
+/* A usage error, one line: "dmabufctl: [COMMAND: ]MESSAGE"; exits 64. */
+void cli_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Comma-separated and repeated values: "-p 1,2 -p 3".  Calls add() on each
+ * item; an empty item is a usage error naming opt. */
+void cli_each_item(const char *opt, char *arg, void (*add)(void *ctx, const char *item),
+		   void *ctx);
 
 /* The exit status of a step that failed with -errno (0: EXIT_OK):
  * EXIT_PERM, EXIT_UNSUPPORTED (the kernel cannot), else EXIT_FAIL. */
@@ -65,5 +119,9 @@ int cmd_show(int argc, char **argv);
 int cmd_procs(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
 
 #endif

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "filter.h"
+#include "list.h"
 #include "output.h"
 #include "util.h"
 
@@ -18,32 +20,32 @@ enum {
 	COL_NPROCS, COL_REVOKED, COL_SOURCES, COL_DEVICE, COL_BAR, COL_RANGES,
 };
 
-static const struct out_column cols[] = {
+const struct out_column list_cols[] = {
 	[COL_INODE] = { "INODE", 8, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER,
 		"inode number: the buffer's id (st_ino of its file)" },
-	[COL_SIZE] = { "SIZE", 6, OUT_RIGHT | OUT_DEFAULT, OUT_SIZE,
+	[COL_SIZE] = { "SIZE", 6, OUT_RIGHT | OUT_DEFAULT | OUT_DESC, OUT_SIZE,
 		"buffer size" },
 	[COL_EXPORTER] = { "EXPORTER", 10, OUT_DEFAULT, OUT_STRING,
 		"exporting driver (exp_name)" },
 	[COL_NAME] = { "NAME", 12, OUT_TRUNC | OUT_DEFAULT, OUT_STRING,
 		"name set with DMA_BUF_SET_NAME, empty if none" },
-	[COL_REFS] = { "REFS", 4, OUT_RIGHT | OUT_DEFAULT, OUT_NUMBER,
+	[COL_REFS] = { "REFS", 4, OUT_RIGHT | OUT_DEFAULT | OUT_DESC, OUT_NUMBER,
 		"file reference count: fds, mappings and kernel users" },
 	[COL_ATTACHED] = { "ATTACHED", 0.2, OUT_WRAP | OUT_DEFAULT, OUT_STRING,
 		"importer devices, comma-separated; '-' if no source knows them" },
 	[COL_PROCESSES] = { "PROCESSES", 0.3, OUT_WRAP | OUT_DEFAULT, OUT_STRING,
 		"holders by fd or mapping, as comm[pid], comma-separated" },
-	[COL_NATTACHED] = { "NATTACHED", 3, OUT_RIGHT, OUT_NUMBER,
+	[COL_NATTACHED] = { "NATTACHED", 3, OUT_RIGHT | OUT_DESC, OUT_NUMBER,
 		"number of attached devices" },
 	[COL_FLAGS] = { "FLAGS", 8, OUT_RIGHT, OUT_NUMBER,
 		"file flags (f_flags), octal" },
 	[COL_MODE] = { "MODE", 8, OUT_RIGHT, OUT_NUMBER,
 		"file mode (f_mode), hexadecimal" },
-	[COL_FDS] = { "FDS", 3, OUT_RIGHT, OUT_NUMBER,
+	[COL_FDS] = { "FDS", 3, OUT_RIGHT | OUT_DESC, OUT_NUMBER,
 		"open file descriptors, all processes together" },
-	[COL_MAPS] = { "MAPS", 3, OUT_RIGHT, OUT_NUMBER,
+	[COL_MAPS] = { "MAPS", 3, OUT_RIGHT | OUT_DESC, OUT_NUMBER,
 		"memory mappings, all processes together" },
-	[COL_NPROCS] = { "NPROCS", 3, OUT_RIGHT, OUT_NUMBER,
+	[COL_NPROCS] = { "NPROCS", 3, OUT_RIGHT | OUT_DESC, OUT_NUMBER,
 		"number of processes holding it" },
 	[COL_REVOKED] = { "REVOKED", 3, 0, OUT_BOOL,
 		"yes/no where the kernel says (revoke series, VFIO), '-' elsewhere" },
@@ -57,54 +59,137 @@ static const struct out_column cols[] = {
 		"ranges of the device memory, 0xOFFSET+LENGTH, comma-separated (VFIO)" },
 };
 
-struct list_args {
-	pid_t pid;
-	const char *exporter;
-	uint64_t *inodes;
-	size_t nr_inodes;
-};
-
-static const struct argp_option options[] = {
-	{ "pid", 'p', "PID", 0, "Only buffers this process holds", 0 },
-	{ "exporter", 'e', "NAME", 0, "Only buffers of this exporter (exact name)", 0 },
-	{ 0 }
-};
+const size_t list_nr_cols = ARRAY_SIZE(list_cols);
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	struct list_args *a = state->input;
-	uint64_t ino;
+	error_t err;
 
 	switch (key) {
-	case 'p':
-		if (parse_pid(arg, &a->pid))
-			argp_error(state, "--pid: '%s': not a process id", arg);
-		break;
-	case 'e':
-		if (!*arg)
-			argp_error(state, "--exporter: empty name");
-		a->exporter = arg;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = state->input;
 		break;
 	case ARGP_KEY_ARG:
-		if (parse_u64(arg, &ino) || !ino)
-			argp_error(state, "'%s': not an inode number", arg);
-		a->inodes = xrealloc(a->inodes, (a->nr_inodes + 1) * sizeof(*a->inodes));
-		a->inodes[a->nr_inodes++] = ino;
-		break;
+		/* Without a command named, the first word may be one; an inode
+		 * goes on to filter_argp. */
+		err = cli_command_word(state, arg);
+		return err ? err : ARGP_ERR_UNKNOWN;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
+const struct argp_child list_children[] = {
+	{ &filter_argp, 0, NULL, 0 },
+	{ &output_argp, 0, "Output options:", 1 },
+	{ &common_argp, 0, "Common options:", 2 },
+	{ 0 }
+};
+
 static const struct argp list_argp = {
-	options, parse, "[INODE...]",
+	NULL, parse, "[INODE...]",
 	"List dma-bufs: one row per buffer, with its importers and holders.\v"
 	"Sizes are human-readable (K, M, G: base 1024) unless -b.  A totals line "
-	"follows the table, except with -n, -r or -J (JSON has \"totals\").  "
-	"An INODE that does not exist is reported and makes the exit status 2.",
-	cli_table_children, NULL, NULL
+	"follows the table, except with -n, -r or -J (JSON has \"totals\"), and "
+	"counts the buffers listed.  Filters of one kind match any of their values, "
+	"filters of different kinds must all match.  An INODE that does not exist "
+	"is reported and makes the exit status 2.",
+	list_children, NULL, NULL
 };
+
+static char *join_attachments(const struct dmabuf *buf);
+
+/* --sort keys: numbers as numbers, lists and names as their text. */
+static void sort_key(const struct dmabuf *buf, size_t col, struct sort_key *k)
+{
+	size_t i;
+
+	k->known = true;
+	switch (col) {
+	case COL_INODE:
+		k->num = buf->inode;
+		break;
+	case COL_SIZE:
+		k->known = buf->size != 0;
+		k->num = buf->size;
+		break;
+	case COL_REFS:
+		k->known = buf->refcount >= 0;
+		k->num = (uint64_t)buf->refcount;
+		break;
+	case COL_NATTACHED:
+		k->known = buf->attachments_known;
+		k->num = buf->nr_attachments;
+		break;
+	case COL_FLAGS:
+		k->known = buf->flags_known;
+		k->num = buf->flags;
+		break;
+	case COL_MODE:
+		k->known = buf->mode_known;
+		k->num = buf->mode;
+		break;
+	case COL_FDS:
+	case COL_MAPS:
+		for (i = 0; i < buf->nr_holders; i++)
+			k->num += col == COL_FDS ? buf->holders[i].nr_fds : buf->holders[i].nr_maps;
+		break;
+	case COL_NPROCS:
+		k->num = buf->nr_holders;
+		break;
+	case COL_REVOKED:
+		k->known = buf->revoked >= 0;
+		k->num = buf->revoked > 0;
+		break;
+	case COL_BAR:
+		k->known = buf->bar >= 0;
+		k->num = (uint64_t)buf->bar;
+		break;
+	case COL_RANGES:
+		/* Where in the BAR: by the first range's offset. */
+		k->known = buf->nr_ranges > 0;
+		k->num = k->known ? buf->ranges[0].offset : 0;
+		break;
+	default:
+		k->text = true;
+		break;
+	}
+	if (!k->text)
+		return;
+	switch (col) {
+	case COL_EXPORTER:
+		k->known = buf->exporter != NULL;
+		k->str = buf->exporter ? xstrdup(buf->exporter) : NULL;
+		break;
+	case COL_NAME:
+		k->str = xstrdup(buf->name ? buf->name : "");
+		break;
+	case COL_ATTACHED:
+		k->known = buf->attachments_known;
+		k->str = join_attachments(buf);
+		break;
+	case COL_PROCESSES:
+		k->str = out_holders(buf, OUT_HOLDERS_ALL, ",", false);
+		break;
+	case COL_DEVICE:
+		k->known = buf->device != NULL;
+		k->str = buf->device ? xstrdup(buf->device) : NULL;
+		break;
+	default:
+		k->str = out_sources(buf);
+		break;
+	}
+}
+
+void list_filter_init(struct buf_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->cols = list_cols;
+	f->nr_cols = list_nr_cols;
+	f->sort = -1;
+	f->key = sort_key;
+}
 
 /* The ATTACHED column: devices, or "-" when no source knows them. */
 static char *join_attachments(const struct dmabuf *buf)
@@ -120,7 +205,7 @@ static char *join_attachments(const struct dmabuf *buf)
 	return out_join_end(&j);
 }
 
-static void add_row(struct out_table *tb, const struct dmabuf *buf)
+void list_row(struct out_table *tb, const struct dmabuf *buf)
 {
 	size_t i, fds = 0, maps = 0;
 	char *s;
@@ -181,22 +266,34 @@ static void add_row(struct out_table *tb, const struct dmabuf *buf)
 	}
 }
 
+bool list_wants_fdinfo(const struct out_table *tb)
+{
+	/* Only fdinfo has the revoked mark: read it for every buffer then. */
+	return tb && out_table_wants(tb, COL_REVOKED);
+}
+
+struct json_object *list_json_totals(const struct dmabuf_set *set, struct json_object *tot)
+{
+	if (!tot)
+		tot = json_object_new_object();
+	out_json_add(tot, "buffers", out_json_u64(set->nr_bufs));
+	out_json_add(tot, "bytes", out_json_u64(dmabuf_set_bytes(set)));
+	/* Without a process source every buffer would look unattributed. */
+	out_json_add(tot, "unattributed_bytes", out_holders_known(set) ?
+		     out_json_u64(dmabuf_set_orphan_bytes(set)) : NULL);
+	return tot;
+}
+
 static int print_json(const struct dmabuf_set *set)
 {
 	struct json_object *rest = json_object_new_object();
-	struct json_object *tot = json_object_new_object();
 	struct out_json_stream js;
 	size_t i;
 
 	out_json_stream_begin(&js, "dmabufs");
 	for (i = 0; i < set->nr_bufs; i++)
 		out_json_stream_item(&js, out_json_dmabuf(set->bufs[i], false));
-	out_json_add(tot, "buffers", out_json_u64(set->nr_bufs));
-	out_json_add(tot, "bytes", out_json_u64(dmabuf_set_bytes(set)));
-	/* Without a process source every buffer would look unattributed. */
-	out_json_add(tot, "unattributed_bytes", out_holders_known(set) ?
-		     out_json_u64(dmabuf_set_orphan_bytes(set)) : NULL);
-	out_json_add(rest, "totals", tot);
+	out_json_add(rest, "totals", list_json_totals(set, NULL));
 	out_json_meta(rest, set);
 	return out_json_stream_end(&js, rest);
 }
@@ -208,7 +305,7 @@ static int print_table(struct out_table *tb, const struct dmabuf_set *set)
 	int ret;
 
 	for (i = 0; i < set->nr_bufs; i++)
-		add_row(tb, set->bufs[i]);
+		list_row(tb, set->bufs[i]);
 	ret = out_table_print(tb);
 	if (ret || oopts.raw || oopts.noheadings)
 		return ret;
@@ -224,46 +321,49 @@ static int print_table(struct out_table *tb, const struct dmabuf_set *set)
 
 int cmd_list(int argc, char **argv)
 {
-	struct list_args a = { 0 };
+	struct buf_filter f;
 	struct out_table *tb = NULL;
 	struct dmabuf_set *set = NULL;
 	int ret, missing = 0;
 	size_t i;
 
-	argp_parse(&list_argp, argc, argv, 0, NULL, &a);
+	list_filter_init(&f);
+	ret = cli_parse(&list_argp, argc, argv, &f);
+	if (ret)	/* another command's name: main() runs it */
+		goto cleanup;
 
 	if (oopts.list_columns) {
-		ret = cli_status(out_list_columns(cols, ARRAY_SIZE(cols)));
+		ret = cli_status(out_list_columns(list_cols, list_nr_cols));
 		goto cleanup;
 	}
 	/* Check -o before scanning: a usage error prints nothing on stdout. */
 	if (!oopts.json) {
-		ret = out_table_new(&tb, cols, ARRAY_SIZE(cols));
+		ret = out_table_new(&tb, list_cols, list_nr_cols);
 		if (ret) {
 			ret = ret == -EINVAL ? EXIT_USAGE : cli_status(ret);
 			goto cleanup;
 		}
 	}
-	if (a.pid) {
-		ret = cli_check_pid(a.pid);
-		if (ret)
-			goto cleanup;
-	}
-	/* Only fdinfo has the revoked mark: read it for every buffer then. */
-	ret = cli_scan(&set, false, tb && out_table_wants(tb, COL_REVOKED));
+	ret = filter_check_pids(&f);
+	if (ret)
+		goto cleanup;
+	ret = cli_scan(&set, false, list_wants_fdinfo(tb));
+	if (ret)
+		goto cleanup;
+	ret = filter_check(&f, set);
 	if (ret)
 		goto cleanup;
 
-	for (i = 0; i < a.nr_inodes; i++) {
-		if (!dmabuf_find(set, a.inodes[i])) {
+	for (i = 0; i < f.nr_inodes; i++) {
+		if (!dmabuf_find(set, f.inodes[i])) {
 			char obj[24];
 
-			snprintf(obj, sizeof(obj), "%llu", (unsigned long long)a.inodes[i]);
+			snprintf(obj, sizeof(obj), "%llu", (unsigned long long)f.inodes[i]);
 			err_msg(obj, "no such dma-buf", NULL);
 			missing = 1;
 		}
 	}
-	dmabuf_set_filter(set, a.pid, a.exporter, a.inodes, a.nr_inodes);
+	filter_apply(&f, set);
 	out_warnings(set);
 
 	ret = cli_status(oopts.json ? print_json(set) : print_table(tb, set));
@@ -273,6 +373,6 @@ cleanup:
 	out_table_free(tb);
 	if (set)
 		dmabuf_set_free(set);
-	free(a.inodes);
+	filter_free(&f);
 	return ret;
 }

@@ -54,25 +54,6 @@ struct revoke_args {
 	double timeout;
 };
 
-/* Bad input: one line in the project's format, then EXIT_USAGE. */
-static void usage_error(const char *what, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
-
-static void usage_error(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-	char *reason;
-
-	va_start(ap, fmt);
-	if (vasprintf(&reason, fmt, ap) < 0)
-		reason = NULL;
-	va_end(ap);
-	err_msg("revoke", what, reason);
-	err_hint("see 'dmabufctl revoke --help'");
-	free(reason);
-	exit(EXIT_USAGE);
-}
-
 static error_t revoke_parse(int key, char *arg, struct argp_state *state)
 {
 	struct revoke_args *a = state->input;
@@ -80,11 +61,11 @@ static error_t revoke_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'p':
 		if (parse_pid(arg, &a->pid))
-			usage_error("--pid", "'%s': not a process id", arg);
+			cli_usage("--pid: '%s': not a process id", arg);
 		break;
 	case 'f':
 		if (parse_int(arg, 0, INT_MAX, &a->fd))
-			usage_error("--fd", "'%s': not a file descriptor number", arg);
+			cli_usage("--fd: '%s': not a file descriptor number", arg);
 		break;
 	case 'y':
 		a->yes = true;
@@ -95,27 +76,26 @@ static error_t revoke_parse(int key, char *arg, struct argp_state *state)
 	case OPT_VERIFY:
 		a->verify = true;
 		if (arg && parse_duration(arg, &a->timeout))
-			usage_error("--verify", "'%s': not a duration (5, 2.5s, 500ms, 1m)",
-				    arg);
+			cli_usage("--verify: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (a->have_inode)
-			usage_error("inode", "'%s': one buffer at a time", arg);
+			cli_usage("'%s': one INODE at a time", arg);
 		if (parse_u64(arg, &a->inode) || a->inode == 0)
-			usage_error("inode", "'%s': not a dma-buf inode number", arg);
+			cli_usage("'%s': not an inode number", arg);
 		a->have_inode = true;
 		break;
 	case ARGP_KEY_END:
 		if (!a->have_inode)
-			usage_error("inode", "missing: name the dma-buf to revoke");
+			cli_usage("missing INODE: name the dma-buf to revoke");
 		if (!a->pid != (a->fd < 0))
-			usage_error(a->pid ? "--pid" : "--fd", "needs %s too",
-				    a->pid ? "--fd" : "--pid");
+			cli_usage("%s: needs %s too", a->pid ? "--pid" : "--fd",
+				  a->pid ? "--fd" : "--pid");
 		/* Revoke acts on live buffers; a captured tree has none. */
 		if (gopts.sysroot)
-			usage_error("--sysroot", "revoke acts on the live system only");
+			cli_usage("--sysroot: revoke acts on the live system only");
 		if (a->dry_run && a->verify)
-			usage_error("--verify", "nothing to verify with --dry-run");
+			cli_usage("--verify: nothing to verify with --dry-run");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -123,11 +103,6 @@ static error_t revoke_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child revoke_children[] = {
-	{ &output_json_argp, 0, NULL, 0 },
-	{ &common_argp, 0, "Options for every command:", 0 },
-	{ 0 }
-};
 
 static const struct argp revoke_argp = {
 	revoke_options, revoke_parse, "INODE",
@@ -143,7 +118,7 @@ static const struct argp revoke_argp = {
 	"4 not permitted; 5 exporter cannot revoke; 6 pinned or in use; 7 already "
 	"revoked; 8 device gone; 9 held by no fd; 10 revoked, importers unconfirmed; "
 	"11 fd is another buffer; 12 not confirmed or no terminal; 64 usage; 1 other.",
-	revoke_children, NULL, NULL
+	cli_json_children, NULL, NULL
 };
 
 /* One outcome, whatever it is: becomes the message and the JSON object. */
@@ -212,7 +187,7 @@ static const char *what(struct outcome *o)
 
 static const char *holder_comm(const struct dmabuf *buf, pid_t pid, char *out, size_t len)
 {
-	char *path, *text = NULL;
+	char *path, *comm;
 	size_t i;
 
 	for (i = 0; buf && i < buf->nr_holders; i++)
@@ -221,13 +196,9 @@ static const char *holder_comm(const struct dmabuf *buf, pid_t pid, char *out, s
 			return out;
 		}
 	path = xasprintf("/proc/%d/comm", (int)pid);
-	if (read_file(path, &text) >= 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(out, len, "%s", text);
-		free(text);
-	} else {
-		snprintf(out, len, "?");
-	}
+	comm = read_comm_at(AT_FDCWD, path);
+	snprintf(out, len, "%s", comm ? comm : "?");
+	free(comm);
 	free(path);
 	return out;
 }
@@ -854,8 +825,7 @@ int cmd_revoke(int argc, char **argv)
 	double t0 = mono_ns() / 1e6;
 	int status;
 
-	/* argp's own messages and --help then name the command. */
-	argp_parse(&revoke_argp, argc, argv, 0, NULL, &a);
+	cli_parse(&revoke_argp, argc, argv, &a);
 
 	/* Irreversible: without a terminal to ask, only --yes may act. */
 	if (!a.yes && !a.dry_run && (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))) {

@@ -26,14 +26,14 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_ARG:
 		if (a->have_inode)
-			argp_error(state, "'%s': only one INODE", arg);
+			cli_usage("'%s': only one INODE", arg);
 		if (parse_u64(arg, &a->inode) || !a->inode)
-			argp_error(state, "'%s': not an inode number", arg);
+			cli_usage("'%s': not an inode number", arg);
 		a->have_inode = true;
 		break;
 	case ARGP_KEY_END:
 		if (!a->have_inode)
-			argp_error(state, "missing INODE (see 'dmabufctl list')");
+			cli_usage("missing INODE (see 'dmabufctl list')");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -90,13 +90,15 @@ static void print_attachments(const struct dmabuf *buf)
 	for (i = 0; i < buf->nr_attachments; i++) {
 		const struct dmabuf_attachment *at = &buf->attachments[i];
 		char *dev = out_escape(at->device);
+		char *cb = at->callback ? out_escape(at->callback) : NULL;
 
 		printf("  %s", dev);
-		if (at->callback)
-			printf("  callback %s", at->callback);
+		if (cb)
+			printf("  callback %s", cb);
 		if (at->dynamic >= 0)
 			printf("  %s", at->dynamic ? "dynamic" : "static");
 		putchar('\n');
+		free(cb);
 		free(dev);
 	}
 }
@@ -133,11 +135,15 @@ static void print_holders(const struct dmabuf *buf)
 		if (!h->nr_fds)
 			printf("none");
 		printf("  maps %zu\n", h->nr_maps);
-		for (j = 0; j < h->nr_maps; j++)
+		for (j = 0; j < h->nr_maps; j++) {
+			char *perms = out_escape(h->maps[j].perms);
+
 			printf("    %llx-%llx %s offset %llu\n",
 			       (unsigned long long)h->maps[j].start,
-			       (unsigned long long)h->maps[j].end, h->maps[j].perms,
+			       (unsigned long long)h->maps[j].end, perms,
 			       (unsigned long long)h->maps[j].pgoff);
+			free(perms);
+		}
 		free(name);
 	}
 }
@@ -228,7 +234,7 @@ int cmd_show(int argc, char **argv)
 	struct json_object *obj;
 	int ret;
 
-	argp_parse(&show_argp, argc, argv, 0, NULL, &a);
+	cli_parse(&show_argp, argc, argv, &a);
 
 	ret = cli_scan(&set, true, true);
 	if (ret)

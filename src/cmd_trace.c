@@ -53,39 +53,46 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_INODE:
+		/* The kernel side filters on one value of each. */
+		if (a->inode)
+			cli_usage("--inode: one buffer only");
 		if (parse_u64(arg, &a->inode) || !a->inode)
-			argp_error(state, "--inode: '%s': not an inode number", arg);
+			cli_usage("--inode: '%s': not an inode number", arg);
 		break;
 	case 'e':
+		if (a->exporter)
+			cli_usage("--exporter: one exporter only");
 		if (!*arg)
-			argp_error(state, "--exporter: empty name");
+			cli_usage("--exporter: empty name");
 		/* Compared as BPF records them (bpf_record.h). */
 		if (strlen(arg) >= REC_EXP_LEN)
-			argp_error(state, "--exporter: '%s': longer than %d bytes", arg,
-				   REC_EXP_LEN - 1);
+			cli_usage("--exporter: '%s': longer than %d bytes", arg,
+				  REC_EXP_LEN - 1);
 		a->exporter = arg;
 		break;
 	case 'p':
+		if (a->pid)
+			cli_usage("--pid: one process only");
 		if (parse_pid(arg, &a->pid))
-			argp_error(state, "--pid: '%s': not a process id", arg);
+			cli_usage("--pid: '%s': not a process id", arg);
 		break;
 	case OPT_DURATION:
 		if (parse_duration(arg, &a->duration))
-			argp_error(state, "--duration: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
+			cli_usage("--duration: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
 		break;
 	case 'c':
 		if (parse_int(arg, 1, 1 << 30, &a->count))
-			argp_error(state, "--count: '%s': not a number from 1", arg);
+			cli_usage("--count: '%s': not a number from 1", arg);
 		break;
 	case OPT_TIMEOUT:
 		if (parse_duration(arg, &a->timeout))
-			argp_error(state, "--timeout: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
+			cli_usage("--timeout: '%s': not a duration (5, 2.5s, 500ms, 1m)", arg);
 		break;
 	case OPT_KPROBES:
 		a->kprobes = true;
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "'%s': unexpected argument (use --inode)", arg);
+		cli_usage("'%s': unexpected argument (use --inode)", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -96,6 +103,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = {
 	/* No common options: trace watches the running kernel, from BPF only. */
 	{ &output_json_argp, 0, "Output options:", 1 },
+	{ &cli_help_argp, 0, "Common options:", 2 },
 	{ 0 }
 };
 
@@ -232,7 +240,7 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	struct trace_state *st = ctx;
 	const struct trace_args *a = st->args;
 	double t = tracer_walltime(st->t, e->ts);
-	char sz[24];
+	char sz[24], *comm;
 
 	if (a->pid && (pid_t)e->pid != a->pid)
 		return 0;
@@ -248,8 +256,10 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	}
 
 	print_time(t);
-	printf("%-7u %-16.16s %-10s %-8llu", e->pid, e->comm, kind_names[e->kind],
+	comm = out_escape(e->comm);	/* a process names itself (PR_SET_NAME) */
+	printf("%-7u %-16.16s %-10s %-8llu", e->pid, comm, kind_names[e->kind],
 	       (unsigned long long)e->inode);
+	free(comm);
 	if (e->kind != TRACE_CALLBACK)
 		printf(" %s=%s", e->kind == TRACE_MMAP ? "length" : "size",
 		       out_size(e->size, sz, sizeof(sz)));
@@ -408,7 +418,7 @@ int cmd_trace(int argc, char **argv)
 	struct tracer *t = NULL;
 	int ret = EXIT_OK;
 
-	if (argp_parse(&trace_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&trace_argp, argc, argv, &a))
 		return EXIT_USAGE;
 	if (a.pid && (ret = cli_check_pid(a.pid)))
 		return ret;

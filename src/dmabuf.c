@@ -34,6 +34,8 @@ struct set_priv {
 	size_t bufs_alloc;
 	pid_t *unreadable;		/* sorted pids counted in procs_unreadable */
 	size_t nr_unreadable, unreadable_alloc;
+	size_t *warn_slots;		/* warnings hash: index + 1, 0 empty */
+	size_t nr_warn_slots;		/* power of two, over twice nr_warnings */
 };
 
 static const char *const src_names[DMABUF_SRC_NR] = {
@@ -144,6 +146,7 @@ void dmabuf_set_free(struct dmabuf_set *set)
 	free(set->hints);
 	free(sp->buckets);
 	free(sp->unreadable);
+	free(sp->warn_slots);
 	free(sp);
 	free(set);
 }
@@ -325,8 +328,8 @@ void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 	buf->attachments_known = true;
 	if (!device)
 		return;
-	buf->attachments = xrealloc(buf->attachments,
-				    (buf->nr_attachments + 1) * sizeof(*buf->attachments));
+	buf->attachments = array_reserve(buf->attachments, buf->nr_attachments,
+					 sizeof(*buf->attachments));
 	a = &buf->attachments[buf->nr_attachments++];
 	a->device = xstrdup(device);
 	a->callback = callback ? xstrdup(callback) : NULL;
@@ -335,72 +338,69 @@ void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 
 void dmabuf_add_fence(struct dmabuf *buf, const char *line)
 {
-	buf->fences = xrealloc(buf->fences, (buf->nr_fences + 1) * sizeof(*buf->fences));
+	buf->fences = array_reserve(buf->fences, buf->nr_fences, sizeof(*buf->fences));
 	buf->fences[buf->nr_fences++] = xstrdup(line);
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct dmabuf_holder *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+const struct dmabuf_holder *dmabuf_holder_find(const struct dmabuf *buf, pid_t pid)
+{
+	const struct dmabuf_holder key = { .pid = pid };
+
+	if (!buf->nr_holders)
+		return NULL;
+	return bsearch(&key, buf->holders, buf->nr_holders, sizeof(key), cmp_holder);
 }
 
 struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm)
 {
+	const struct dmabuf_holder key = { .pid = pid };
 	struct dmabuf_holder *h;
-	size_t i;
+	bool added;
 
-	for (i = 0; i < buf->nr_holders; i++) {
-		h = &buf->holders[i];
-		if (h->pid == pid) {
-			if (!h->comm && comm)
-				h->comm = xstrdup(comm);
-			return h;
-		}
-	}
-	buf->holders = xrealloc(buf->holders, (buf->nr_holders + 1) * sizeof(*buf->holders));
-	h = &buf->holders[buf->nr_holders++];
-	memset(h, 0, sizeof(*h));
-	h->pid = pid;
-	h->comm = comm ? xstrdup(comm) : NULL;
+	h = sorted_insert(&buf->holders, &buf->nr_holders, NULL, sizeof(*h), &key, cmp_holder,
+			  &added);
+	if (!h->comm && comm)
+		h->comm = xstrdup(comm);
 	return h;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd)
 {
-	size_t lo = 0, hi = h->nr_fds;
+	bool added;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	sorted_insert(&h->fds, &h->nr_fds, NULL, sizeof(fd), &fd, cmp_int, &added);
+}
 
-		if (h->fds[mid] == fd)
-			return;
-		if (h->fds[mid] < fd)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	h->fds = xrealloc(h->fds, (h->nr_fds + 1) * sizeof(*h->fds));
-	memmove(&h->fds[lo + 1], &h->fds[lo], (h->nr_fds - lo) * sizeof(*h->fds));
-	h->fds[lo] = fd;
-	h->nr_fds++;
+static int cmp_map(const void *a, const void *b)
+{
+	const struct dmabuf_mapping *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
 /* Mappings are kept sorted by start address; a VMA is identified by its start. */
 void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m)
 {
-	size_t lo = 0, hi = h->nr_maps;
+	struct dmabuf_mapping *slot;
+	bool added;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (h->maps[mid].start == m->start) {
-			h->maps[mid] = *m;	/* fresher view of the same VMA */
-			return;
-		}
-		if (h->maps[mid].start < m->start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	h->maps = xrealloc(h->maps, (h->nr_maps + 1) * sizeof(*h->maps));
-	memmove(&h->maps[lo + 1], &h->maps[lo], (h->nr_maps - lo) * sizeof(*h->maps));
-	h->maps[lo] = *m;
-	h->nr_maps++;
+	slot = sorted_insert(&h->maps, &h->nr_maps, NULL, sizeof(*m), m, cmp_map, &added);
+	if (!added)
+		*slot = *m;	/* fresher view of the same VMA */
 }
 
 void dmabuf_source_used(struct dmabuf_set *set, enum dmabuf_source src)
@@ -433,25 +433,66 @@ void dmabuf_source_hint(struct dmabuf_set *set, enum dmabuf_source src, const ch
 	set->status[src].hint = hint ? xstrdup(hint) : NULL;
 }
 
+/* FNV-1a: warnings are short strings. */
+static size_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+/* The warnings hash slot of w: where it is, or the empty one it would take. */
+static size_t *warn_slot(const struct dmabuf_set *set, const char *w)
+{
+	const struct set_priv *sp = set->index;
+	size_t mask = sp->nr_warn_slots - 1, i;
+
+	for (i = hash_str(w) & mask;; i = (i + 1) & mask)
+		if (!sp->warn_slots[i] || !strcmp(set->warnings[sp->warn_slots[i] - 1], w))
+			return &sp->warn_slots[i];
+}
+
+static void warn_rehash(struct dmabuf_set *set)
+{
+	struct set_priv *sp = set->index;
+	size_t i;
+
+	free(sp->warn_slots);
+	sp->nr_warn_slots = sp->nr_warn_slots ? 2 * sp->nr_warn_slots : 64;
+	sp->warn_slots = xcalloc(sp->nr_warn_slots, sizeof(*sp->warn_slots));
+	for (i = 0; i < set->nr_warnings; i++)
+		*warn_slot(set, set->warnings[i]) = i + 1;
+}
+
+static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void warn_add(struct dmabuf_set *set, const char *hint, const char *fmt, va_list ap)
 {
+	struct set_priv *sp = set->index;
+	size_t *slot;
 	char *w;
-	size_t i;
 
 	if (vasprintf(&w, fmt, ap) < 0)
 		return;
-	/* Each warning once, however many sources or processes hit it. */
-	for (i = 0; i < set->nr_warnings; i++) {
-		if (!strcmp(set->warnings[i], w)) {
-			free(w);
-			return;
-		}
+	/* Each warning once, however many sources or processes hit it: a
+	 * hash, as one per bad row of a 50,000-row bufinfo would otherwise
+	 * be compared with every earlier one. */
+	if (2 * (set->nr_warnings + 1) > sp->nr_warn_slots)
+		warn_rehash(set);
+	slot = warn_slot(set, w);
+	if (*slot) {
+		free(w);
+		return;
 	}
-	set->warnings = xrealloc(set->warnings, (set->nr_warnings + 1) * sizeof(char *));
-	set->hints = xrealloc(set->hints, (set->nr_warnings + 1) * sizeof(char *));
+	set->warnings = array_reserve(set->warnings, set->nr_warnings, sizeof(char *));
+	set->hints = array_reserve(set->hints, set->nr_warnings, sizeof(char *));
 	set->warnings[set->nr_warnings] = w;
 	set->hints[set->nr_warnings] = hint ? xstrdup(hint) : NULL;
 	set->nr_warnings++;
+	*slot = set->nr_warnings;
 }
 
 void dmabuf_warn(struct dmabuf_set *set, const char *fmt, ...)
@@ -475,27 +516,10 @@ void dmabuf_warn_hint(struct dmabuf_set *set, const char *hint, const char *fmt,
 void dmabuf_proc_unreadable(struct dmabuf_set *set, pid_t pid)
 {
 	struct set_priv *sp = set->index;
-	size_t lo = 0, hi = sp->nr_unreadable;
+	bool added;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sp->unreadable[mid] == pid)
-			return;
-		if (sp->unreadable[mid] < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (sp->nr_unreadable == sp->unreadable_alloc) {
-		sp->unreadable_alloc = sp->unreadable_alloc ? 2 * sp->unreadable_alloc : 16;
-		sp->unreadable = xrealloc(sp->unreadable,
-					  sp->unreadable_alloc * sizeof(*sp->unreadable));
-	}
-	memmove(&sp->unreadable[lo + 1], &sp->unreadable[lo],
-		(sp->nr_unreadable - lo) * sizeof(*sp->unreadable));
-	sp->unreadable[lo] = pid;
-	sp->nr_unreadable++;
+	sorted_insert(&sp->unreadable, &sp->nr_unreadable, &sp->unreadable_alloc, sizeof(pid),
+		      &pid, cmp_pid, &added);
 	set->procs_unreadable = sp->nr_unreadable;
 }
 
@@ -505,13 +529,6 @@ static int cmp_buf(const void *a, const void *b)
 	const struct dmabuf *y = *(const struct dmabuf *const *)b;
 
 	return x->inode < y->inode ? -1 : x->inode > y->inode;
-}
-
-static int cmp_holder(const void *a, const void *b)
-{
-	const struct dmabuf_holder *x = a, *y = b;
-
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
 /*
@@ -526,50 +543,36 @@ static void revoked_merge(struct dmabuf *buf)
 		buf->revoked = -1;
 }
 
+/*
+ * Holders are kept sorted as they come (dmabuf_holder()); buffers come in
+ * the sources' order.  Sizes are the kernel's size_t each, but a sum of
+ * them can pass 2^64 - 1 in a hostile tree: totals saturate and say so.
+ */
 void dmabuf_set_finish(struct dmabuf_set *set)
 {
+	bool saturated = false;
+	uint64_t sum = 0;
 	size_t i;
 
-	qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
+	if (set->nr_bufs)
+		qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
 	for (i = 0; i < set->nr_bufs; i++) {
-		qsort(set->bufs[i]->holders, set->bufs[i]->nr_holders,
-		      sizeof(struct dmabuf_holder), cmp_holder);
+		sum = add_sat_u64(sum, set->bufs[i]->size, &saturated);
 		revoked_merge(set->bufs[i]);
 	}
+	if (saturated)
+		dmabuf_warn(set, "buffer sizes add up to more than %llu bytes: totals are "
+			    "saturated at that value", (unsigned long long)sum);
 }
 
-static bool buf_matches(const struct dmabuf *buf, pid_t pid, const char *exporter,
-			const uint64_t *inodes, size_t nr_inodes)
-{
-	size_t i;
-
-	if (exporter && (!buf->exporter || strcmp(buf->exporter, exporter)))
-		return false;
-	if (nr_inodes) {
-		for (i = 0; i < nr_inodes; i++)
-			if (inodes[i] == buf->inode)
-				break;
-		if (i == nr_inodes)
-			return false;
-	}
-	if (pid) {
-		for (i = 0; i < buf->nr_holders; i++)
-			if (buf->holders[i].pid == pid)
-				break;
-		if (i == buf->nr_holders)
-			return false;
-	}
-	return true;
-}
-
-void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
-		       const uint64_t *inodes, size_t nr_inodes)
+void dmabuf_set_keep(struct dmabuf_set *set, bool (*keep)(const struct dmabuf *, void *),
+		     void *ctx)
 {
 	struct set_priv *sp = set->index;
 	size_t i, n = 0;
 
 	for (i = 0; i < set->nr_bufs; i++) {
-		if (buf_matches(set->bufs[i], pid, exporter, inodes, nr_inodes))
+		if (keep(set->bufs[i], ctx))
 			set->bufs[n++] = set->bufs[i];
 		else
 			buf_free(set->bufs[i]);
@@ -584,7 +587,7 @@ uint64_t dmabuf_set_bytes(const struct dmabuf_set *set)
 	size_t i;
 
 	for (i = 0; i < set->nr_bufs; i++)
-		sum += set->bufs[i]->size;
+		sum = add_sat_u64(sum, set->bufs[i]->size, NULL);
 	return sum;
 }
 
@@ -595,7 +598,7 @@ uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set)
 
 	for (i = 0; i < set->nr_bufs; i++)
 		if (!set->bufs[i]->nr_holders)
-			sum += set->bufs[i]->size;
+			sum = add_sat_u64(sum, set->bufs[i]->size, NULL);
 	return sum;
 }
 
@@ -646,7 +649,8 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 			n++;
 		}
 	}
-	qsort(holds, n, sizeof(*holds), cmp_hold);
+	if (n)
+		qsort(holds, n, sizeof(*holds), cmp_hold);
 
 	procs = xcalloc(n, sizeof(*procs));
 	for (i = 0; i < n; i++) {
@@ -661,11 +665,14 @@ struct dmabuf_proc *dmabuf_set_procs(const struct dmabuf_set *set, size_t *nr)
 		if (!p->comm)
 			p->comm = holds[i].comm;
 		p->nr_bufs++;
-		p->rss += buf->size;
-		p->pss += buf->size / buf->nr_holders;
+		/* RSS and PSS are at most the sum of all sizes, which
+		 * dmabuf_set_finish() warns about when it saturates. */
+		p->rss = add_sat_u64(p->rss, buf->size, NULL);
+		p->pss = add_sat_u64(p->pss, buf->size / buf->nr_holders, NULL);
 	}
 	free(holds);
-	qsort(procs, np, sizeof(*procs), cmp_proc);
+	if (np)
+		qsort(procs, np, sizeof(*procs), cmp_proc);
 	*nr = np;
 	return procs;
 }

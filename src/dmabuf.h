@@ -106,8 +106,8 @@ struct dmabuf_proc {
 	pid_t pid;
 	const char *comm;
 	size_t nr_bufs;		/* distinct buffers held by fd or mapping */
-	uint64_t rss;		/* sum of sizes of those buffers */
-	uint64_t pss;		/* each size divided by the number of holders */
+	uint64_t rss;		/* sum of sizes of those buffers (saturated) */
+	uint64_t pss;		/* each size divided by the number of holders (saturated) */
 };
 
 struct dmabuf_set *dmabuf_set_new(void);
@@ -150,6 +150,8 @@ long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src);
 
 /* Holders: find or create by pid; fds and mappings are de-duplicated. */
 struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *comm);
+/* The holder with this pid, or NULL (a binary search: holders are sorted). */
+const struct dmabuf_holder *dmabuf_holder_find(const struct dmabuf *buf, pid_t pid);
 void dmabuf_holder_add_fd(struct dmabuf_holder *h, int fd);
 void dmabuf_holder_add_map(struct dmabuf_holder *h, const struct dmabuf_mapping *m);
 
@@ -165,14 +167,15 @@ void dmabuf_warn_hint(struct dmabuf_set *set, const char *hint, const char *fmt,
 void dmabuf_proc_unreadable(struct dmabuf_set *set, pid_t pid);
 const char *dmabuf_source_name(enum dmabuf_source src);
 
-/* Sort buffers by inode and holders by pid; call once all sources ran. */
+/* Sort buffers by inode (holders are always sorted by pid), warn when
+ * byte totals saturate; call once all sources ran. */
 void dmabuf_set_finish(struct dmabuf_set *set);
 
-/* Keep only buffers matching; NULL/0 filters match everything. */
-void dmabuf_set_filter(struct dmabuf_set *set, pid_t pid, const char *exporter,
-		       const uint64_t *inodes, size_t nr_inodes);
+/* Keep only the buffers for which keep() is true, in their order. */
+void dmabuf_set_keep(struct dmabuf_set *set, bool (*keep)(const struct dmabuf *, void *),
+		     void *ctx);
 
-/* Totals. */
+/* Totals, saturated at UINT64_MAX (dmabuf_set_finish() warns then). */
 uint64_t dmabuf_set_bytes(const struct dmabuf_set *set);
 uint64_t dmabuf_set_orphan_bytes(const struct dmabuf_set *set);	/* held by no process */
 

@@ -9,10 +9,15 @@ src_dmabufctl_SOURCES = \
 	src/dmabufctl.c src/cli.c src/cli.h \
 	src/util.c src/util.h src/clock.h \
 	src/dmabuf.c src/dmabuf.h src/vfio.c src/vfio.h \
-	src/output.c src/output_json.c src/output.h \
+	src/output.c src/output_json.c src/output.h src/utf8.c src/utf8.h \
 	src/source.h src/scan.c \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
+	src/parse.h src/parse_fdinfo.c src/parse_bufinfo.c src/parse_maps.c \
+	src/filter.c src/filter.h src/sort.c src/sort.h src/list.h \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \
+	src/cmd_metrics.c src/metrics.c src/metrics.h \
+	src/cmd_watch.c src/cmd_diff.c src/change.c src/change.h \
+	src/snapshot.c src/snapshot.h \
 	src/cmd_trace.c src/cmd_revoke.c \
 	src/revoke.c src/revoke.h src/revoke_verify.c src/revoke_verify.h \
 	src/tracer.h src/trace_event.h src/bpf_record.h
@@ -26,7 +31,7 @@ EXTRA_DIST += src/dmabuf_kern.h src/kprobe_regs.h src/dmabuf_core.bpf.h src/trac
 if HAVE_BPF
 src_dmabufctl_SOURCES += \
 	src/bpf_util.c src/bpf_util.h src/ksyms.c src/ksyms.h \
-	src/source_bpf.c src/iter_record.h \
+	src/source_bpf.c src/parse_iter.c src/iter_record.h \
 	src/tracer.c src/probes.c src/probes.h src/confirm.c src/confirm.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)

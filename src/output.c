@@ -11,15 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libsmartcols/libsmartcols.h>
 
+#include "cli.h"
 #include "output.h"
 #include "util.h"
 
 struct out_opts oopts;
 
-enum { OPT_LIST_COLUMNS = 0x200 };
+enum { OPT_LIST_COLUMNS = 'H' };
 
 static const struct argp_option output_options[] = {
 	{ "output", 'o', "LIST", 0,
@@ -62,10 +64,10 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		/* Refused here so nothing reaches stdout on a usage error. */
 		if (oopts.raw && oopts.json)
-			argp_error(state, "--raw and --json are mutually exclusive");
+			cli_usage("--raw and --json are mutually exclusive");
 		if (oopts.columns && oopts.json && !oopts.list_columns)
-			argp_error(state, "--output cannot be combined with --json: "
-				   "the JSON layout is fixed (filter it with jq)");
+			cli_usage("--output cannot be combined with --json: "
+				  "the JSON layout is fixed (filter it with jq)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -362,11 +364,29 @@ static void hint_columns(const struct out_column *cols, size_t nr)
 	free(s);
 }
 
+int out_column_find(const struct out_column *cols, size_t nr, const char *name, size_t len)
+{
+	size_t i;
+	char *s, *safe;
+
+	for (i = 0; i < nr; i++)
+		if (strlen(cols[i].name) == len && !strncasecmp(cols[i].name, name, len))
+			return (int)i;
+	s = xasprintf("%.*s", (int)len, name);
+	safe = out_escape(s);
+	err_msg(len ? safe : "--output", len ? "unknown column" : "empty column name", NULL);
+	hint_columns(cols, nr);
+	free(safe);
+	free(s);
+	return -EINVAL;
+}
+
 /* Parse "A,B" or "+A,B" into tb->sel; -EINVAL with a message if bad. */
 static int select_columns(struct out_table *t, const char *spec)
 {
 	const char *p, *end;
 	size_t i;
+	int c;
 
 	t->sel = xcalloc(t->nr_cols + 1, sizeof(*t->sel));
 	t->nr_sel = 0;
@@ -380,35 +400,110 @@ static int select_columns(struct out_table *t, const char *spec)
 	}
 
 	for (p = spec;; p = end + 1) {
-		size_t len;
-
 		end = strchrnul(p, ',');
-		len = (size_t)(end - p);
-		for (i = 0; i < t->nr_cols; i++)
-			if (strlen(t->cols[i].name) == len &&
-			    !strncasecmp(t->cols[i].name, p, len))
-				break;
-		if (i == t->nr_cols) {
-			char *name = xasprintf("%.*s", (int)len, p);
-			char *safe = out_escape(name);
-
-			err_msg(len ? safe : "--output", len ? "unknown column" : "empty column name",
-				NULL);
-			hint_columns(t->cols, t->nr_cols);
-			free(safe);
-			free(name);
-			return -EINVAL;
-		}
+		c = out_column_find(t->cols, t->nr_cols, p, (size_t)(end - p));
+		if (c < 0)
+			return c;
 		/* Repeats are allowed (as lsblk); grow as needed. */
 		t->sel = xrealloc(t->sel, (t->nr_sel + 1) * sizeof(*t->sel));
-		t->sel[t->nr_sel++] = i;
+		t->sel[t->nr_sel++] = (size_t)c;
 		if (!*end)
 			break;
 	}
 	return 0;
 }
 
+/*
+ * Wrapping a list column ("0000:00:02.0,0000:00:03.0"): between items only,
+ * never inside one, so a PCI address or a comm[pid] stays whole.  The
+ * column is as wide as its longest line when items are packed into its
+ * share of the terminal (out_column.whint), or its widest item if wider;
+ * libsmartcols then never narrows it (absolute width hint), and each line
+ * it prints takes as many whole items as fit.  Widths count characters,
+ * and the \xHH escape of a control character as four.
+ */
+static size_t cells(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			n += 4;
+		else if ((c & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* Length in bytes of the longest run of whole items from s fitting in width
+ * cells (at least one item); *w gets its width. */
+static size_t pack_items(const char *s, size_t width, size_t *w)
+{
+	const char *p = s, *end;
+	size_t len = 0;
+
+	*w = 0;
+	for (;;) {
+		size_t n;
+
+		end = strchrnul(p, ',');
+		n = cells(s, (size_t)(end - s));
+		if (len && n > width)
+			break;
+		len = (size_t)(end - s);
+		*w = n;
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return len;
+}
+
+static size_t list_chunksize(const struct libscols_column *cl, const char *data, void *hint)
+{
+	size_t term = scols_table_get_termwidth(scols_column_get_table(cl));
+	size_t share = (size_t)(*(const double *)hint * (double)term);
+	size_t widest = 0, w, len;
+	const char *p;
+
+	for (p = data; p && *p; p = p[len] ? p + len + 1 : NULL) {
+		len = strcspn(p, ",");
+		w = cells(p, len);
+		if (w > widest)
+			widest = w;
+	}
+	if (share < widest)
+		share = widest;
+	for (widest = 0, p = data; p && *p; p = p[len] ? p + len + 1 : NULL) {
+		len = pack_items(p, share, &w);
+		if (w > widest)
+			widest = w;
+	}
+	return widest;
+}
+
+static char *list_nextchunk(const struct libscols_column *cl, char *data, void *hint)
+{
+	size_t w, len;
+
+	if (!data)
+		return NULL;
+	len = pack_items(data, scols_column_get_width(cl), &w);
+	if (!data[len])
+		return NULL;
+	data[len] = '\0';
+	return data + len + 1;
+}
+
 int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t nr)
+{
+	return out_table_new_spec(tbp, cols, nr, oopts.columns);
+}
+
+int out_table_new_spec(struct out_table **tbp, const struct out_column *cols, size_t nr,
+		       const char *spec)
 {
 	struct out_table *t = xcalloc(1, sizeof(*t));
 	size_t i;
@@ -416,7 +511,7 @@ int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t 
 
 	t->cols = cols;
 	t->nr_cols = nr;
-	ret = select_columns(t, oopts.columns);
+	ret = select_columns(t, spec);
 	if (ret)
 		goto cleanup;
 
@@ -427,6 +522,9 @@ int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t 
 	}
 	for (i = 0; i < t->nr_sel; i++) {
 		const struct out_column *c = &cols[t->sel[i]];
+		struct libscols_column *cl;
+		/* Off a terminal libsmartcols wraps nothing. */
+		bool list = (c->flags & OUT_WRAP) && isatty(STDOUT_FILENO) && !oopts.raw;
 		int fl = 0;
 
 		if (c->flags & OUT_RIGHT)
@@ -435,11 +533,15 @@ int out_table_new(struct out_table **tbp, const struct out_column *cols, size_t 
 			fl |= SCOLS_FL_TRUNC;
 		if (c->flags & OUT_WRAP)
 			fl |= SCOLS_FL_WRAP;
-		if (!scols_table_new_column(t->tb, c->name, c->whint, fl)) {
+		cl = scols_table_new_column(t->tb, c->name, list ? 1 : c->whint, fl);
+		if (!cl) {
 			err_errno("table", "cannot add column", ENOMEM);
 			ret = -ENOMEM;
 			goto cleanup;
 		}
+		if (list)
+			scols_column_set_wrapfunc(cl, list_chunksize, list_nextchunk,
+						  (void *)&c->whint);
 	}
 	*tbp = t;
 	return 0;

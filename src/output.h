@@ -53,8 +53,9 @@
 /* struct out_column.flags */
 #define OUT_RIGHT	(1u << 0)	/* right-aligned (numbers, sizes) */
 #define OUT_TRUNC	(1u << 1)	/* may be truncated to fit the terminal */
-#define OUT_WRAP	(1u << 2)	/* may wrap onto several lines */
+#define OUT_WRAP	(1u << 2)	/* comma-separated items: wraps between them */
 #define OUT_DEFAULT	(1u << 3)	/* shown without -o */
+#define OUT_DESC	(1u << 4)	/* --sort puts the largest first */
 
 /* What a column holds; printed by --list-columns, decides -b handling. */
 enum out_type {
@@ -72,10 +73,14 @@ struct out_column {
 	const char *help;	/* one line for --list-columns */
 };
 
+/* The index of the column called name[0..len) (any case), or -EINVAL after
+ * saying so, with a hint listing the columns. */
+int out_column_find(const struct out_column *cols, size_t nr, const char *name, size_t len);
+
 /* Set by output_argp (or output_json_argp) while the command parses. */
 struct out_opts {
 	const char *columns;	/* -o: "A,B" replaces the default set, "+A,B" extends it */
-	bool list_columns;	/* --list-columns */
+	bool list_columns;	/* -H, --list-columns */
 	bool noheadings;	/* -n */
 	bool raw;		/* -r */
 	bool json;		/* -J */
@@ -83,7 +88,7 @@ struct out_opts {
 };
 
 extern struct out_opts oopts;
-/* -o, --list-columns, -n, -r, -J, -b: for commands with a table. */
+/* -o, -H, -n, -r, -J, -b: for commands with a table. */
 extern const struct argp output_argp;
 /* -J, -b only: for commands without columns (show, revoke). */
 extern const struct argp output_json_argp;
@@ -100,6 +105,9 @@ int out_list_columns(const struct out_column *cols, size_t nr);
  * -ENOMEM.
  */
 int out_table_new(struct out_table **tb, const struct out_column *cols, size_t nr);
+/* The same with a column list of its own instead of -o's (NULL: defaults). */
+int out_table_new_spec(struct out_table **tb, const struct out_column *cols, size_t nr,
+		       const char *spec);
 /* Whether column id (index in cols) is shown: skip costly formatting. */
 bool out_table_wants(const struct out_table *tb, size_t id);
 /* Start a row; the following sets fill it.  Out of memory, the table

@@ -22,6 +22,7 @@
 
 #include <linux/dma-buf.h>
 
+#include "parse.h"
 #include "revoke.h"
 #include "util.h"
 
@@ -45,41 +46,13 @@ int revoke_dup(pid_t pid, int fd, const char **step)
 	return dup < 0 ? -e : dup;
 }
 
-/* "key:\tvalue" from an fdinfo text; value copied into out (may be NULL). */
-static bool fdinfo_field(const char *text, const char *key, char *out, size_t len)
-{
-	size_t klen = strlen(key);
-	const char *p = text;
-
-	while (p && *p) {
-		if (!strncmp(p, key, klen) && p[klen] == ':') {
-			const char *v = p + klen + 1, *end;
-
-			v += strspn(v, " \t");
-			end = strchrnul(v, '\n');
-			if (out) {
-				size_t n = (size_t)(end - v);
-
-				if (n >= len)
-					n = len - 1;
-				memcpy(out, v, n);
-				out[n] = '\0';
-			}
-			return true;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return false;
-}
-
 int revoke_identify(int fd, uint64_t inode, const char *exporter,
 		    struct revoke_identity *id)
 {
 	struct statfs sfs;
 	struct stat st;
-	char *path, *text = NULL, val[32];
+	char *path, *text = NULL;
+	struct fdinfo fi;
 	ssize_t n;
 
 	memset(id, 0, sizeof(*id));
@@ -99,9 +72,11 @@ int revoke_identify(int fd, uint64_t inode, const char *exporter,
 	free(path);
 	if (n < 0)
 		return (int)n;
-	fdinfo_field(text, "exp_name", id->exporter, sizeof(id->exporter));
-	if (fdinfo_field(text, "revoked", val, sizeof(val)))
-		id->revoked = strcmp(val, "0") != 0;
+	parse_fdinfo(text, (size_t)n, &fi);
+	if (fi.exp_name)
+		snprintf(id->exporter, sizeof(id->exporter), "%s", fi.exp_name);
+	if (fi.has_revoked)
+		id->revoked = fi.revoked;
 	free(text);
 
 	if (!exporter)

@@ -89,7 +89,9 @@ bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *op
 
 /* Shared by the procfs sources (defined in source_procfs.c). */
 char *procfs_comm(int dirfd);	/* comm under a /proc/PID or task/TID dir; NULL if gone */
-/* Read a whole file under dirfd with one open: length or -errno. */
-ssize_t procfs_read_at(int dirfd, const char *name, char **out);
+/* Whether two processes share one fd table (kcmp(KCMP_FILES)): 1 yes, 0 no,
+ * -1 unknown (gone, or no kcmp: ENOSYS before 5.12 without
+ * CONFIG_CHECKPOINT_RESTORE, EPERM). */
+int procfs_same_files(pid_t a, pid_t b);
 
 #endif

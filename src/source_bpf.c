@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "parse.h"
 #include "source.h"
 #include "bpf_util.h"
 #include "iter_record.h"
@@ -75,90 +76,10 @@ static ssize_t read_all(int fd, char **out)
 	return (ssize_t)len;
 }
 
-static void nul_terminate(char *s, size_t n)
+/* The iterator's callback addresses, named from kallsyms. */
+static const char *callback_name(void *ks, uint64_t addr)
 {
-	s[n - 1] = '\0';
-}
-
-/* Records are self-describing (iter_record.h): a buffer, maybe its device,
- * its attachments, maybe a "more" marker.  Each must follow its own buffer. */
-static int parse_records(struct dmabuf_set *set, char *data, size_t len)
-{
-	struct ksyms *ks = ksyms_new();
-	struct dmabuf *buf = NULL;
-	uint64_t inode = 0;
-	size_t off = 0, nrec = 0;
-
-	for (; off < len; nrec++) {
-		struct iter_buf b;
-		struct iter_att a;
-		uint32_t magic;
-
-		if (len - off < sizeof(magic))
-			goto short_read;
-		memcpy(&magic, data + off, sizeof(magic));
-		if (magic == ITER_MAGIC_BUF) {
-			if (len - off < sizeof(b))
-				goto short_read;
-			memcpy(&b, data + off, sizeof(b));
-			off += sizeof(b);
-			nul_terminate(b.exporter, sizeof(b.exporter));
-			nul_terminate(b.name, sizeof(b.name));
-
-			inode = b.inode;
-			buf = dmabuf_get(set, b.inode, DMABUF_SRC_BPF);
-			dmabuf_set_size(buf, DMABUF_SRC_BPF, b.size);
-			dmabuf_set_exporter(buf, DMABUF_SRC_BPF, b.exporter);
-			dmabuf_set_name(buf, DMABUF_SRC_BPF, b.name[0] ? b.name : NULL);
-			dmabuf_set_refcount(buf, DMABUF_SRC_BPF, (long)b.refcount);
-			dmabuf_set_flags(buf, DMABUF_SRC_BPF, b.f_flags, b.f_mode);
-			/* Known, possibly empty. */
-			dmabuf_add_attachment(buf, DMABUF_SRC_BPF, NULL, NULL, -1);
-			continue;
-		}
-		if (magic == ITER_MAGIC_DEV) {
-			struct iter_dev d;
-
-			if (len - off < sizeof(d))
-				goto short_read;
-			memcpy(&d, data + off, sizeof(d));
-			off += sizeof(d);
-			if (!buf || d.inode != inode)
-				goto garbled;
-			vfio_dev_record(set, buf, &d);
-			continue;
-		}
-		if (magic != ITER_MAGIC_ATT && magic != ITER_MAGIC_MORE)
-			goto garbled;
-		if (len - off < sizeof(a))
-			goto short_read;
-		memcpy(&a, data + off, sizeof(a));
-		off += sizeof(a);
-		if (!buf || a.inode != inode)
-			goto garbled;
-		if (magic == ITER_MAGIC_MORE) {
-			dmabuf_warn(set, "bpf: buffer %llu has more than %d attachments; "
-				    "only the first %d are listed", (unsigned long long)inode,
-				    ITER_MAX_ATTACH, ITER_MAX_ATTACH);
-			continue;
-		}
-		nul_terminate(a.device, sizeof(a.device));
-		/* kallsyms is read at the first callback: static importers
-		 * (most) never cost that. */
-		dmabuf_add_attachment(buf, DMABUF_SRC_BPF, a.device[0] ? a.device : "?",
-				      ksyms_name(ks, a.callback), a.dynamic);
-	}
-	goto out;
-
-garbled:
-	dmabuf_warn(set, "bpf: iterator record %zu is garbled; "
-		    "the rest of its output is ignored", nrec);
-	goto out;
-short_read:
-	dmabuf_warn(set, "bpf: iterator output ends inside a record (%zu bytes left)", len - off);
-out:
-	ksyms_free(ks);
-	return 0;
+	return ksyms_name(ks, addr);
 }
 
 /*
@@ -220,6 +141,7 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	struct iter_bpf *skel = NULL;
 	struct bpf_link *link = NULL;
+	struct ksyms *ks;
 	struct utsname un;
 	char *data = NULL;
 	ssize_t len;
@@ -281,9 +203,13 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 		skip(set, ret, NULL, "reading the BPF iterator: %s", strerror(-ret));
 		goto cleanup;
 	}
-	ret = parse_records(set, data, (size_t)len);
-	if (!ret)
-		dmabuf_source_used(set, DMABUF_SRC_BPF);
+	/* kallsyms is read at the first callback: static importers (most)
+	 * never cost that. */
+	ks = ksyms_new();
+	parse_iter_records(set, data, (size_t)len, callback_name, ks);
+	ksyms_free(ks);
+	dmabuf_source_used(set, DMABUF_SRC_BPF);
+	ret = 0;
 
 cleanup:
 	free(data);

@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Source: /proc/PID/maps, for buffers held by a mapping (a process may mmap
- * and close the fd; fork() children inherit shared mappings).  The line is
- * "start-end perms pgoff major:minor inode path" (fs/proc/task_mmu.c
- * show_map_vma(), 5.10 to 7.2 alike): pgoff is a byte offset in hex, inode
- * the buffer's id, path "/dmabuf:NAME" from dmabuffs_dname() with '\n'
- * escaped as "\012" by seq_path().
+ * and close the fd; fork() children inherit shared mappings).  The format
+ * is parse_maps.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/kcmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "source.h"
 #include "util.h"
 
@@ -50,49 +46,90 @@
  */
 static int same_table(const struct scan_opts *opts, pid_t a, pid_t b)
 {
-	long r;
+	return opts->sysroot ? -1 : procfs_same_files(a, b);
+}
 
-	if (opts->sysroot)
-		return -1;
-	r = syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0);
-	return r < 0 ? -1 : r == 0;
+static bool same_fds(const struct dmabuf_holder *x, const struct dmabuf_holder *y)
+{
+	return x->nr_fds == y->nr_fds && !memcmp(x->fds, y->fds, x->nr_fds * sizeof(*x->fds));
+}
+
+/* By fd list, then pid: holders listing the same fds end up side by side. */
+static int cmp_fd_lists(const void *a, const void *b)
+{
+	const struct dmabuf_holder *x = *(const struct dmabuf_holder *const *)a;
+	const struct dmabuf_holder *y = *(const struct dmabuf_holder *const *)b;
+	int c;
+
+	if (x->nr_fds != y->nr_fds)
+		return x->nr_fds < y->nr_fds ? -1 : 1;
+	c = memcmp(x->fds, y->fds, x->nr_fds * sizeof(*x->fds));
+	if (c)
+		return c;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * The references buf's fds explain, a table seen under several pids
+ * counted once; -1 when unsure.  Only holders listing the same fds can be
+ * one table: sorting by fd list makes them neighbours, so that thousands
+ * of holders cost a sort, not a comparison of every pair.
+ */
+static long fd_refs(const struct dmabuf *buf, const struct scan_opts *opts)
+{
+	const struct dmabuf_holder **v = xmalloc((buf->nr_holders + 1) * sizeof(*v));
+	size_t n = 0, i, j, k, m;
+	long refs = 0;
+
+	for (i = 0; i < buf->nr_holders; i++)
+		if (buf->holders[i].nr_fds)
+			v[n++] = &buf->holders[i];
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_fd_lists);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && same_fds(v[i], v[j]); j++)
+			;
+		for (k = i; k < j; k++) {
+			int same = 0;
+
+			for (m = i; m < k && !same; m++)
+				same = same_table(opts, v[k]->pid, v[m]->pid);
+			if (same < 0) {
+				refs = -1;
+				goto out;
+			}
+			if (!same)
+				refs += (long)v[k]->nr_fds;
+		}
+	}
+out:
+	free(v);
+	return refs;
 }
 
 /* Does every reference of every buffer have an fd (or a VMA) found? */
 static bool refs_explained(const struct dmabuf_set *set, const struct scan_opts *opts,
 			   bool count_maps)
 {
-	size_t i, j, k;
+	size_t i, j;
 
 	if (!set->status[DMABUF_SRC_BPF].used && !set->status[DMABUF_SRC_DEBUGFS].used)
 		return false;	/* no complete list of buffers */
 	for (i = 0; i < set->nr_bufs; i++) {
 		const struct dmabuf *buf = set->bufs[i];
 		long fd_count = dmabuf_refcount_from(buf, DMABUF_SRC_FDINFO);
-		long refs = 0;
+		long refs;
 
 		if (buf->refcount < 0)
 			return false;
 		/* Counts that moved between the two reads: the world changed. */
 		if (fd_count >= 0 && fd_count != buf->refcount)
 			return false;
-		for (j = 0; j < buf->nr_holders; j++) {
-			const struct dmabuf_holder *h = &buf->holders[j];
-
-			int same = 0;
-
-			for (k = 0; k < j && !same; k++)
-				if (h->nr_fds && h->nr_fds == buf->holders[k].nr_fds &&
-				    !memcmp(h->fds, buf->holders[k].fds,
-					    h->nr_fds * sizeof(*h->fds)))
-					same = same_table(opts, h->pid, buf->holders[k].pid);
-			if (same < 0)
-				return false;
-			if (!same)
-				refs += (long)h->nr_fds;
-			if (count_maps)
-				refs += (long)h->nr_maps;
-		}
+		refs = fd_refs(buf, opts);
+		if (refs < 0)
+			return false;
+		for (j = 0; count_maps && j < buf->nr_holders; j++)
+			refs += (long)buf->holders[j].nr_maps;
 		if (refs != buf->refcount)
 			return false;
 	}
@@ -107,13 +144,6 @@ bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *op
 		return true;
 	*why = xstrdup("every reference is an fd: no buffer is mapped");
 	return false;
-}
-
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Reorder pids (sorted) so that those holding a buffer by fd come first;
@@ -146,90 +176,16 @@ static size_t holders_first(const struct dmabuf_set *set, pid_t *pids, size_t nr
 	return first;
 }
 
-/* Decode seq_path()'s "\012" back to '\n', in place. */
-static void unescape_nl(char *s)
+static char *maps_comm(void *piddir)
 {
-	char *d = s;
-
-	while (*s) {
-		if (!strncmp(s, "\\012", 4)) {
-			*d++ = '\n';
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
-/* The comm the fd walk already read for pid, if it holds buf by fd. */
-static const char *known_comm(const struct dmabuf *buf, pid_t pid)
-{
-	for (size_t i = 0; i < buf->nr_holders; i++)
-		if (buf->holders[i].pid == pid)
-			return buf->holders[i].comm;
-	return NULL;
-}
-
-static void parse_maps(struct dmabuf_set *set, char *text, pid_t pid, int piddir,
-		       size_t *pre53)
-{
-	char *line, *next, *comm = NULL;
-	bool comm_read = false;
-
-	for (line = text; *line; line = next) {
-		unsigned long long start, end, pgoff, ino;
-		struct dmabuf_mapping m;
-		struct dmabuf_holder *h;
-		struct dmabuf *buf;
-		unsigned int maj, min;
-		char perms[5], *path;
-		int off = 0;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
-		/* Cheap filter first: most lines are no dma-buf. */
-		if (!strstr(line, "dmabuf"))
-			continue;
-		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms,
-			   &pgoff, &maj, &min, &ino, &off) != 7 || !off)
-			continue;
-		path = line + off;
-		if (!strcmp(path, "anon_inode:dmabuf")) {
-			(*pre53)++;
-			continue;
-		}
-		if (strncmp(path, "/dmabuf:", 8) || !ino)
-			continue;
-
-		buf = dmabuf_get(set, ino, DMABUF_SRC_MAPS);
-		/* "/dmabuf:" alone is no name or an empty one: leave it unknown. */
-		if (path[8]) {
-			unescape_nl(path + 8);
-			dmabuf_set_name(buf, DMABUF_SRC_MAPS, path + 8);
-		}
-		if (!comm_read && !known_comm(buf, pid)) {
-			comm = procfs_comm(piddir);
-			comm_read = true;
-		}
-		memset(&m, 0, sizeof(m));
-		m.start = start;
-		m.end = end;
-		m.pgoff = pgoff;
-		memcpy(m.perms, perms, sizeof(m.perms));
-		h = dmabuf_holder(buf, pid, comm ? comm : known_comm(buf, pid));
-		dmabuf_holder_add_map(h, &m);
-	}
-	free(comm);
+	return procfs_comm(*(int *)piddir);
 }
 
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 		     const struct procfs_walk *w)
 {
-	size_t i, nr = w->nr_pids, pre53 = 0, first;
+	size_t i, nr = w->nr_pids, pre53 = 0, long_lines = 0, refused = 0, first;
+	char *refused_why = NULL;
 	pid_t *pids;
 
 	if (w->err) {
@@ -241,6 +197,7 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 	memcpy(pids, w->pids, nr * sizeof(*pids));
 	first = holders_first(set, pids, nr);
 	for (i = 0; i < nr; i++) {
+		struct maps_parse mp = { .pid = pids[i], .comm = maps_comm };
 		char name[16], *text;
 		ssize_t n;
 		int piddir;
@@ -253,18 +210,20 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 		if (piddir < 0)
 			continue;
 		/* One open reads it all (kernel threads have an empty one). */
-		n = procfs_read_at(piddir, "maps", &text);
+		n = read_file_at(piddir, "maps", READ_MAX_LARGE, &text);
 		if (n < 0) {
 			if (n == -EACCES || n == -EPERM)
 				dmabuf_proc_unreadable(set, pids[i]);
+			else if ((n == -EINVAL || n == -EFBIG) && !refused++)
+				refused_why = xasprintf("proc/%d/maps: %s", (int)pids[i],
+							read_strerror((int)n));
 			close(piddir);
 			continue;
 		}
-		/* No real maps line holds a NUL; do not let one end the parse. */
-		for (ssize_t z = 0; z < n; z++)
-			if (!text[z])
-				text[z] = '?';
-		parse_maps(set, text, pids[i], piddir, &pre53);
+		mp.arg = &piddir;
+		parse_maps(set, text, (size_t)n, &mp);
+		pre53 += mp.pre53;
+		long_lines += mp.long_lines;
 		free(text);
 		close(piddir);
 	}
@@ -272,6 +231,13 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 	if (pre53)
 		dmabuf_warn(set, "maps: %zu dma-buf mappings skipped: kernel before 5.3 "
 			    "gives dma-bufs no inode of their own", pre53);
+	if (refused)
+		dmabuf_warn(set, "maps: %zu maps file%s ignored: %s", refused,
+			    refused == 1 ? "" : "s", refused_why);
+	if (long_lines)
+		dmabuf_warn(set, "maps: %zu line%s longer than %u bytes skipped", long_lines,
+			    long_lines == 1 ? "" : "s", LINE_MAX_BYTES);
+	free(refused_why);
 	free(pids);
 	return 0;
 }

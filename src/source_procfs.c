@@ -25,21 +25,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "source.h"
 #include "util.h"
-
-/* Names are at most DMA_BUF_NAME_LEN - 1 bytes (strndup_user(.., 32)). */
-#define NAME_MAX_BYTES 31
-
-struct fdinfo {
-	bool has_ino, has_size, has_count, has_name, has_revoked;
-	uint64_t ino, size;
-	long count;
-	unsigned int flags;
-	int revoked;
-	const char *exp_name;		/* points into the read buffer */
-	char name[NAME_MAX_BYTES + 1];
-};
 
 /* Resolving the walk's fds against the model. */
 struct procfs_ctx {
@@ -50,6 +38,9 @@ struct procfs_ctx {
 	bool dev_known;			/* dmabuf_dev is learned */
 	dev_t dmabuf_dev;		/* st_dev of every dma-buf file */
 	size_t no_ino_skipped;		/* replayed pre-5.14 fds without "ino:" */
+	size_t refused;			/* fdinfo no kernel file (replayed tree) */
+	char *refused_why;		/* the first refusal: path and reason */
+	size_t long_lines;		/* fdinfo lines skipped as too long */
 };
 
 static int procfs_open(const struct scan_opts *opts)
@@ -69,29 +60,7 @@ static bool procfs_pid_name(const char *name, pid_t *pid)
 
 char *procfs_comm(int dirfd)
 {
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	fd = openat(dirfd, "comm", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return NULL;
-	/* comm_show() prints the raw name and one '\n'. */
-	if (buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return x < y ? -1 : x > y;
+	return read_comm_at(dirfd, "comm");
 }
 
 static int procfs_pids(int procfd, const struct scan_opts *opts, pid_t **pids, size_t *nr)
@@ -135,89 +104,9 @@ static int procfs_pids(int procfd, const struct scan_opts *opts, pid_t **pids, s
 	return 0;
 }
 
-ssize_t procfs_read_at(int dirfd, const char *name, char **out)
-{
-	ssize_t len;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read_fd_all(fd, out);
-	close(fd);
-	return len;
-}
-
 static bool is_perm(int e)
 {
 	return e == EACCES || e == EPERM;
-}
-
-static bool key_line(const char *line)
-{
-	/* "word:\t" as every fdinfo line starts. */
-	while ((*line >= 'a' && *line <= 'z') || *line == '_')
-		line++;
-	return line[0] == ':' && line[1] == '\t';
-}
-
-/*
- * fdinfo: the generic part (fs/proc/fd.c seq_show: pos, flags in octal with
- * O_CLOEXEC of this fd, mnt_id, ino since 5.14, lock lines), then
- * dma_buf_show_fdinfo(): size, count, exp_name and, when one is set, name
- * last.  The patched test kernel adds "revoked:".  A name may hold '\n':
- * lines after "name:" that are no "key:\t" line belong to it.
- */
-static void parse_fdinfo(char *text, struct fdinfo *fi)
-{
-	char *line = text, *next;
-
-	memset(fi, 0, sizeof(*fi));
-	for (; *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
-
-		if (!strncmp(line, "ino:\t", 5)) {
-			fi->has_ino = !parse_u64(line + 5, &fi->ino);
-		} else if (!strncmp(line, "flags:\t", 7)) {
-			fi->flags = (unsigned int)strtoul(line + 7, NULL, 8);
-		} else if (!strncmp(line, "size:\t", 6)) {
-			fi->has_size = !parse_u64(line + 6, &fi->size);
-		} else if (!strncmp(line, "count:\t", 7)) {
-			char *end;
-
-			fi->count = strtol(line + 7, &end, 10);
-			fi->has_count = end != line + 7 && !*end;
-		} else if (!strncmp(line, "exp_name:\t", 10)) {
-			fi->exp_name = line + 10;
-		} else if (!strncmp(line, "revoked:\t", 9)) {
-			fi->has_revoked = true;
-			fi->revoked = atoi(line + 9) != 0;
-		} else if (!strncmp(line, "name:\t", 6)) {
-			size_t len = strlen(line + 6);
-
-			fi->has_name = true;
-			if (len > NAME_MAX_BYTES)
-				len = NAME_MAX_BYTES;
-			memcpy(fi->name, line + 6, len);
-			fi->name[len] = '\0';
-			while (*next && !key_line(next)) {
-				char *nl = strchr(next, '\n');
-				size_t l = nl ? (size_t)(nl - next) : strlen(next);
-
-				if (len + 1 + l > NAME_MAX_BYTES)
-					break;
-				fi->name[len++] = '\n';
-				memcpy(fi->name + len, next, l);
-				len += l;
-				fi->name[len] = '\0';
-				next = nl ? nl + 1 : next + l;
-			}
-		}
-	}
 }
 
 static bool is_dmabuf_link(const char *link, ssize_t n, struct procfs_walk *w)
@@ -302,9 +191,11 @@ static void walk_fdtable(struct procfs_walk *w, int basefd, pid_t tgid, pid_t ho
 	free(comm);
 }
 
-static long kcmp_files(pid_t a, pid_t b)
+int procfs_same_files(pid_t a, pid_t b)
 {
-	return syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0);
+	long r = syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0);
+
+	return r < 0 ? -1 : r == 0;
 }
 
 /*
@@ -341,7 +232,7 @@ static void walk_threads(struct procfs_walk *w, int piddir, pid_t pid)
 
 		if (!procfs_pid_name(de->d_name, &tid) || tid == pid)
 			continue;
-		if (kcmp_files(pid, tid) <= 0)
+		if (procfs_same_files(pid, tid))
 			continue;	/* shared, gone, or kcmp refused */
 		tdir = openat(taskfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (tdir < 0)
@@ -456,6 +347,14 @@ static struct dmabuf *known_buf(struct procfs_ctx *c, const struct stat *st)
 	return !c->fdinfo && (buf->sources & listed) ? buf : NULL;
 }
 
+/* A replayed tree's fdinfo that is no kernel file: a FIFO, a device, an
+ * endless file.  Counted, and the first one named in the warning. */
+static void refuse(struct procfs_ctx *c, const char *path, int err)
+{
+	if (!c->refused++)
+		c->refused_why = xasprintf("proc/%s: %s", path, read_strerror(err));
+}
+
 /*
  * fdinfo's "count:" is file_count() - 1: dma_buf_show_fdinfo() leaves out
  * the reference seq_show() took to print it (5.3 to 7.2 alike), so it is the
@@ -478,13 +377,16 @@ static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
 	else
 		snprintf(path, sizeof(path), "%d/task/%d/fdinfo/%d", (int)f->tgid,
 			 (int)f->holder, f->fd);
-	n = procfs_read_at(c->w->procfd, path, &text);
+	n = read_file_at(c->w->procfd, path, READ_MAX_SMALL, &text);
 	if (n < 0) {
 		if (is_perm((int)-n))
 			dmabuf_proc_unreadable(c->set, f->holder);
+		else if (n == -EINVAL || n == -EFBIG)
+			refuse(c, path, (int)n);
 		return;		/* ENOENT: the fd was closed meanwhile */
 	}
-	parse_fdinfo(text, &fi);
+	parse_fdinfo(text, (size_t)n, &fi);
+	c->long_lines += fi.long_lines;
 	if (!fi.exp_name || !fi.has_size)
 		goto cleanup;	/* a file named "/dmabuf:..." on a real fs */
 
@@ -506,18 +408,7 @@ static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
 		c->dev_known = true;
 	}
 
-	buf = dmabuf_get(c->set, fi.ino, DMABUF_SRC_FDINFO);
-	dmabuf_set_size(buf, DMABUF_SRC_FDINFO, fi.size);
-	dmabuf_set_exporter(buf, DMABUF_SRC_FDINFO, fi.exp_name);
-	dmabuf_set_name(buf, DMABUF_SRC_FDINFO, fi.has_name ? fi.name : NULL);
-	if (fi.has_count)
-		dmabuf_set_refcount(buf, DMABUF_SRC_FDINFO, fi.count);
-	/* O_CLOEXEC is the fd's, not the file's: dma_buf_getfile() keeps
-	 * only O_ACCMODE | O_NONBLOCK in f_flags. */
-	dmabuf_set_flags(buf, DMABUF_SRC_FDINFO, fi.flags & ~(unsigned int)O_CLOEXEC,
-			 DMABUF_MODE_UNKNOWN);
-	if (fi.has_revoked)
-		dmabuf_set_revoked(buf, DMABUF_SRC_FDINFO, fi.revoked);
+	buf = fdinfo_to_model(c->set, &fi);
 	free(text);
 holder:
 	dmabuf_holder_add_fd(dmabuf_holder(buf, f->holder, f->comm), f->fd);
@@ -549,5 +440,12 @@ int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w, const struct s
 	if (w->pre53)
 		dmabuf_warn(set, "procfs: %zu dma-buf fds skipped: kernel before 5.3 "
 			    "gives dma-bufs no inode of their own", w->pre53);
+	if (c.refused)
+		dmabuf_warn(set, "procfs: %zu fdinfo file%s ignored: %s", c.refused,
+			    c.refused == 1 ? "" : "s", c.refused_why);
+	if (c.long_lines)
+		dmabuf_warn(set, "procfs: %zu fdinfo line%s longer than %u bytes skipped",
+			    c.long_lines, c.long_lines == 1 ? "" : "s", LINE_MAX_BYTES);
+	free(c.refused_why);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -80,6 +81,19 @@ int parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
+int parse_count(const char *s, long *out)
+{
+	uint64_t v;
+	int ret = parse_u64(s, &v);
+
+	if (ret)
+		return ret;
+	if (v > LONG_MAX)
+		return -ERANGE;
+	*out = (long)v;
+	return 0;
+}
+
 int parse_duration(const char *s, double *seconds)
 {
 	char *end;
@@ -135,48 +149,186 @@ char *sysroot_path(const char *sysroot, const char *path)
 	return xasprintf("%.*s/%s", (int)n, sysroot, path + (*path == '/'));
 }
 
-ssize_t read_fd_all(int fd, char **out)
+int open_regular_at(int dirfd, const char *path)
+{
+	struct stat st;
+	int fd, e;
+
+	/* O_NONBLOCK: a FIFO's open() waits for a writer without it. */
+	fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+/* Up to max bytes of fd, plus one to tell a file of exactly max from more. */
+static ssize_t read_fd_max(int fd, size_t max, char **out)
 {
 	size_t len = 0, alloc = 4096;
 	char *buf;
 
+	if (alloc > max + 2)
+		alloc = max + 2;
 	buf = xmalloc(alloc);
 	for (;;) {
 		ssize_t n;
 
 		if (alloc - len < 2) {
-			alloc *= 2;
+			alloc = alloc > (max + 2) / 2 ? max + 2 : 2 * alloc;
 			buf = xrealloc(buf, alloc);
 		}
 		n = read(fd, buf + len, alloc - len - 1);
 		if (n < 0) {
 			int e = errno;
 
-			/* EINTR too: a signal we handle without SA_RESTART
-			 * is a deadline (source_debugfs.c). */
 			free(buf);
 			return -e;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (len > max) {
+			free(buf);
+			return -EFBIG;
+		}
 	}
 	buf[len] = '\0';
 	*out = buf;
 	return (ssize_t)len;
 }
 
-ssize_t read_file(const char *path, char **out)
+ssize_t read_file_at(int dirfd, const char *path, size_t max, char **out)
 {
 	ssize_t len;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular_at(dirfd, path);
 	if (fd < 0)
-		return -errno;
-	len = read_fd_all(fd, out);
+		return fd;
+	len = read_fd_max(fd, max, out);
 	close(fd);
 	return len;
+}
+
+ssize_t read_file(const char *path, char **out)
+{
+	return read_file_at(AT_FDCWD, path, READ_MAX_SMALL, out);
+}
+
+const char *read_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == EINVAL)
+		return "not a regular file";
+	if (err == EFBIG)
+		return "larger than a kernel file can be";
+	return strerror(err);
+}
+
+char *read_comm_at(int dirfd, const char *path)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = open_regular_at(dirfd, path);
+	if (fd < 0)
+		return NULL;
+	/* comm_show() prints the raw name (16 bytes, 64 for a workqueue
+	 * worker's full name) and one '\n': one read, the rest ignored. */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	if (buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+void line_iter_init(struct line_iter *it, char *text, size_t len, size_t max)
+{
+	it->pos = text;
+	it->end = text + len;
+	it->max = max;
+	it->skipped = 0;
+}
+
+char *line_next(struct line_iter *it)
+{
+	while (it->pos < it->end) {
+		char *line = it->pos, *nl;
+		size_t n;
+
+		nl = memchr(line, '\n', (size_t)(it->end - line));
+		n = nl ? (size_t)(nl - line) : (size_t)(it->end - line);
+		it->pos = nl ? nl + 1 : it->end;
+		line[n] = '\0';		/* the '\n', or the reader's final NUL */
+		if (n <= it->max)
+			return line;
+		it->skipped++;
+	}
+	return NULL;
+}
+
+void *array_reserve(void *base, size_t nr, size_t size)
+{
+	if (!nr)
+		return xrealloc(base, 4 * size);
+	if (nr >= 4 && !(nr & (nr - 1)))
+		return xrealloc(base, 2 * nr * size);
+	return base;
+}
+
+int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const void *elem,
+		    int (*cmp)(const void *, const void *), bool *added)
+{
+	char **base = basep;
+	size_t lo = 0, hi = *nr;
+	char *slot;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp(*base + mid * size, elem);
+
+		if (!c) {
+			*added = false;
+			return *base + mid * size;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!alloc) {
+		*base = array_reserve(*base, *nr, size);
+	} else if (*nr == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 8;
+		*base = xrealloc(*base, *alloc * size);
+	}
+	slot = *base + lo * size;
+	memmove(slot + size, slot, (*nr - lo) * size);
+	memcpy(slot, elem, size);
+	(*nr)++;
+	*added = true;
+	return slot;
 }
 
 static void oom(void)
@@ -205,10 +357,11 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (!p)
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
 		oom();
-	return p;
+	return q;
 }
 
 char *xstrdup(const char *s)

@@ -22,6 +22,9 @@ void err_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *s, uint64_t *out);
 int parse_pid(const char *s, pid_t *out);
 int parse_int(const char *s, int min, int max, int *out);
+/* A count the kernel prints with "%ld" and that cannot be negative
+ * (file_count()): digits only, up to LONG_MAX. */
+int parse_count(const char *s, long *out);
 /* "5", "2.5", "500ms", "3s", "1m": seconds as a double, > 0. */
 int parse_duration(const char *s, double *seconds);
 
@@ -31,12 +34,80 @@ const char *size_human(uint64_t bytes, char *buf, size_t len);
 /* Path under --sysroot (or "/" without it): returns a malloc'ed string. */
 char *sysroot_path(const char *sysroot, const char *path);
 
-/* Read a whole small file (procfs, debugfs) into a malloc'ed NUL-terminated
- * buffer.  Returns length or -errno. */
+/*
+ * Readers of kernel files (procfs, debugfs), which may come from a replayed
+ * tree: only regular files are read (procfs and debugfs files are regular,
+ * of size 0), opened with O_NONBLOCK so that a FIFO in their place cannot
+ * block the open, and never more than max bytes: a symlink to /dev/zero or
+ * any endless file is refused, not read to the end of memory.
+ *
+ * read_file_at() returns the length of a malloc'ed, NUL-terminated copy
+ * (which may hold other NULs), or -errno; two errors are the reader's own:
+ * -EINVAL: not a regular file; -EFBIG: more than max bytes.  EINTR is
+ * returned, not retried: a signal we handle without SA_RESTART is a
+ * deadline (source_debugfs.c).
+ */
+#define READ_MAX_SMALL	(64u << 10)	/* fdinfo, sysctls: a few lines */
+#define READ_MAX_LARGE	(64u << 20)	/* bufinfo, maps, mountinfo */
+int open_regular_at(int dirfd, const char *path);
+ssize_t read_file_at(int dirfd, const char *path, size_t max, char **out);
+/* read_file_at(AT_FDCWD, path, READ_MAX_SMALL, out). */
 ssize_t read_file(const char *path, char **out);
+/* Why a read failed, in words: the reader's own errors, else strerror(). */
+const char *read_strerror(int err);
+/* A comm file (/proc/PID/comm, task/TID/comm): the name without its '\n',
+ * malloc'ed; NULL if it cannot be read (the process is gone). */
+char *read_comm_at(int dirfd, const char *path);
 
-/* The same from an open fd, up to end of file; the fd stays open. */
-ssize_t read_fd_all(int fd, char **out);
+/*
+ * Lines of a text read by read_file_at() (text[len] is '\0'), split in
+ * place: each '\n' becomes '\0'.  A line longer than max bytes is skipped
+ * whole and counted in skipped, for the caller's warning: no line a kernel
+ * prints is that long, so one is a broken or hostile file.
+ */
+#define LINE_MAX_BYTES	(32u << 10)	/* seq_path() escapes a PATH_MAX path to 16 KiB */
+struct line_iter {
+	char *pos, *end;
+	size_t max;
+	size_t skipped;
+};
+void line_iter_init(struct line_iter *it, char *text, size_t len, size_t max);
+/* The next line (NUL-terminated, without its '\n'), or NULL at the end. */
+char *line_next(struct line_iter *it);
+
+/*
+ * Room for element nr (the nr + 1st) in a malloc'ed array: the array grows
+ * by doubling, its capacity implied by nr (at least 4, then powers of two),
+ * so that appending n elements costs O(n) copies with any allocator.
+ * Returns the array, maybe moved.
+ */
+void *array_reserve(void *base, size_t nr, size_t size);
+
+/* qsort()/bsearch() comparison of pid_t values. */
+int cmp_pid(const void *a, const void *b);
+
+/*
+ * Sorted arrays of distinct elements: find elem in (*base)[0..*nr), sorted
+ * by cmp, or insert it in order.  The array grows by doubling *alloc (or,
+ * when alloc is NULL, as array_reserve() does).  Returns the element's slot; *added says
+ * whether it was inserted (its slot then holds a copy of elem).
+ */
+void *sorted_insert(void *base, size_t *nr, size_t *alloc, size_t size, const void *elem,
+		    int (*cmp)(const void *, const void *), bool *added);
+
+/* Byte sums that saturate at UINT64_MAX instead of wrapping; *saturated is
+ * set (never cleared) when one does. */
+static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
+{
+	uint64_t sum;
+
+	if (__builtin_add_overflow(a, b, &sum)) {
+		if (saturated)
+			*saturated = true;
+		return UINT64_MAX;
+	}
+	return sum;
+}
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -19,4 +19,5 @@ tests_helpers_dmabuf_iommufd_SOURCES = tests/helpers/dmabuf-iommufd.c \
 tests_helpers_dmabuf_vfio_SOURCES = tests/helpers/dmabuf-vfio.c \
 	tests/helpers/vfio-uapi.h $(HELPER_IOAS) $(HELPER_SCM) $(HELPER_COMMON)
 
-EXTRA_DIST += tests/helpers/README.md tests/helpers/mkbufs-json
+EXTRA_DIST += tests/helpers/README.md tests/helpers/mkbufs-json \
+	tests/helpers/metrics-expected tests/helpers/node-exporter-scrape

@@ -165,7 +165,7 @@ BPF_TARGET_ARCH = $4"
 	run -0 grep -F "configure: error: no kprobe register frame for BPF_TARGET_ARCH=sparc in src/kprobe_regs.h" "$T/sparc.log"
 }
 
-@test "build: make install (prefix /usr/local) puts man page and completions where man and the shells look" {
+@test "build: make install (prefix /usr/local) puts man page, completions and systemd units where they are read" {
 	built a
 	local root=$T/root share
 	in_dir "$A" "$T/install.log" make install-data DESTDIR="$root"
@@ -185,4 +185,24 @@ BPF_TARGET_ARCH = $4"
 	assert_output --partial show
 	run -0 man -M "$share/man" -w dmabufctl
 	assert_output "$share/man/man8/dmabufctl.8"
+	# systemd units under the prefix (systemd.pc's directory, relative to
+	# it), naming the installed program; systemd accepts them (checked
+	# with the program at hand in place of the installed one).
+	local units=$root/usr/local/lib/systemd/system v=$T/verify
+	[ -f "$units/dmabufctl-metrics.timer" ]
+	run -0 grep -x 'ExecStart=/usr/local/bin/dmabufctl metrics --timeout 10s --output /var/lib/prometheus/node-exporter/dmabuf.prom' \
+		"$units/dmabufctl-metrics.service"
+	mkdir "$v"
+	sed "s|/usr/local/bin/dmabufctl|$DMABUFCTL|" "$units/dmabufctl-metrics.service" >"$v/dmabufctl-metrics.service"
+	cp "$units/dmabufctl-metrics.timer" "$v/"
+	run -0 --separate-stderr systemd-analyze verify --man=no "$v/dmabufctl-metrics.timer" \
+		"$v/dmabufctl-metrics.service"
+	assert_equal "$stderr" ''
+	# --with-systemdsystemunitdir and --with-textfile-dir choose others.
+	mkdir "$T/units"
+	in_dir "$T/units" "$T/units.log" "$BSRC/configure" "${CONFIGURE_FLAGS[@]}" \
+		--with-systemdsystemunitdir=/etc/units --with-textfile-dir=/srv/tf --prefix=/opt/d
+	in_dir "$T/units" "$T/units-install.log" make install-data DESTDIR="$T/root2"
+	run -0 grep -x 'ExecStart=/opt/d/bin/dmabufctl metrics --timeout 10s --output /srv/tf/dmabuf.prom' \
+		"$T/root2/etc/units/dmabufctl-metrics.service"
 }

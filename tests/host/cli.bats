@@ -302,3 +302,217 @@ stderr_is_diagnostics() {
 		"$DMABUFCTL" -J
 	jq -e '(keys_unsorted == ["dmabufs","totals","sources","warnings","skipped"])' <<<"$output"
 }
+
+# --- conventions: implied list, errors, help ---------------------------------
+
+@test "list is implied by any list option, decided by list's own parser" {
+	local args
+	for args in "-o INODE,SIZE -r" "-e system -b" "-J" "-x SIZE -n" "--orphans" \
+		"-p 100,200 -r" "--min-size 64K" "-H" "-o+FDS --sort=inode"; do
+		read -ra a <<<"$args"
+		run -0 --separate-stderr "$DMABUFCTL" --sysroot "$BASIC" "${a[@]}"
+		local implied=$output
+		run -0 --separate-stderr "$DMABUFCTL" list --sysroot "$BASIC" "${a[@]}"
+		assert_equal "$implied" "$output"
+	done
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -o INODE,SIZE -r -n
+	assert_output $'101 1M\n102 4M\n103 64K'
+	# A command after list's options runs that command with them.
+	run -0 "$DMABUFCTL" -J --sysroot "$BASIC" procs
+	assert_equal "$(jq -r '.processes[0].comm' <<<"$output")" compositor
+}
+
+@test "an unknown option names the command typed, or none: one line and a hint, exit 64" {
+	run -64 --separate-stderr "$DMABUFCTL" --frob
+	assert_output ''
+	assert_equal "$stderr" $'dmabufctl: unrecognized option \'--frob\'\ndmabufctl: hint: see \'dmabufctl --help\''
+	run -64 --separate-stderr "$DMABUFCTL" show --frob 101
+	assert_output ''
+	assert_equal "$stderr" $'dmabufctl: show: unrecognized option \'--frob\'\ndmabufctl: hint: see \'dmabufctl show --help\''
+	run -64 --separate-stderr "$DMABUFCTL" --sysroot "$BASIC" procs -z
+	assert_equal "${stderr_lines[0]}" "dmabufctl: procs: invalid option -- 'z'"
+	run -64 --separate-stderr "$DMABUFCTL" list -p
+	assert_equal "${stderr_lines[0]}" "dmabufctl: list: option requires an argument -- 'p'"
+	assert_equal "${stderr_lines[1]}" "dmabufctl: hint: see 'dmabufctl list --help'"
+	run -64 --separate-stderr "$DMABUFCTL" trace --frob
+	assert_equal "${stderr_lines[0]}" "dmabufctl: trace: unrecognized option '--frob'"
+}
+
+@test "every bad value: one line, exit 64, nothing on stdout" {
+	assert_usage_errors <<'EOF2'
+-p abc|dmabufctl: --pid: 'abc': not a process id
+list -p 1,,2|dmabufctl: list: --pid: '1,,2': empty item
+list -p 5,x|dmabufctl: list: --pid: 'x': not a process id
+-e ,|dmabufctl: --exporter: ',': empty item
+--importer a,|dmabufctl: --importer: 'a,': empty item
+--min-size 12Q|dmabufctl: --min-size: '12Q': not a size (4096, 64K, 1M, 2G)
+--min-size 99999999999T|dmabufctl: --min-size: '99999999999T': not a size (4096, 64K, 1M, 2G)
+--min-size -1|dmabufctl: --min-size: '-1': not a size (4096, 64K, 1M, 2G)
+list 12x|dmabufctl: list: '12x': not an inode number
+--orphans --source debugfs|dmabufctl: --orphans: --source debugfs does not see holders
+list --importer x --source procfs|dmabufctl: list: --importer: --source procfs does not see importers
+--sysroot=|dmabufctl: --sysroot: empty directory name
+--source nope|dmabufctl: --source: 'nope': not one of bpf, debugfs, procfs
+procs -p 0|dmabufctl: procs: --pid: '0': not a process id
+procs extra|dmabufctl: procs: 'extra': unexpected argument
+show abc|dmabufctl: show: 'abc': not an inode number
+show|dmabufctl: show: missing INODE (see 'dmabufctl list')
+trace --count 0|dmabufctl: trace: --count: '0': not a number from 1
+-r -J|dmabufctl: --raw and --json are mutually exclusive
+EOF2
+}
+
+@test "-h is --help, -H is --list-columns, -V is --version" {
+	local cmd
+	for cmd in "" list show procs trace revoke; do
+		run -0 "$DMABUFCTL" $cmd -h
+		local short=$output
+		run -0 "$DMABUFCTL" $cmd --help
+		assert_equal "$short" "$output"
+		assert_line --index 0 --regexp "^Usage: dmabufctl${cmd:+ $cmd} \[OPTION\.\.\.\]"
+		run -0 "$DMABUFCTL" $cmd -V
+		assert_output "$("$DMABUFCTL" --version)"
+	done
+	for cmd in list procs; do
+		run -0 "$DMABUFCTL" $cmd -H -J
+		assert_equal "$output" "$("$DMABUFCTL" $cmd --list-columns -J)"
+	done
+}
+
+@test "one help layout: own options, then Output options, then Common options with -h, --usage, -V" {
+	local cmd
+	for cmd in list show procs trace revoke; do
+		run -0 "$DMABUFCTL" "$cmd" --help
+		# headings in this order, each once
+		assert_equal "$(grep -E '^ [A-Z][a-z]+ options:$' <<<"$output" | tr -d ' ')" \
+			$'Outputoptions:\nCommonoptions:'
+		sed -n '/^ Common options:$/,/^$/p' <<<"$output" | grep -q -- '-h, --help' ||
+			fail "$cmd: -h, --help not under Common options"
+		assert_line --regexp '^ +--usage +Give a short usage message$'
+		assert_line --regexp '^ +-V, --version +Print program version$'
+		refute_line --partial -- '-?'
+	done
+}
+
+# --- sorting -------------------------------------------------------------------
+
+@test "--sort and -x: sizes and counts largest first, text ascending, JSON too" {
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -x SIZE -r -n -o INODE
+	assert_output $'102\n101\n103'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" --sort=name -r -n -o INODE,NAME
+	assert_output $'102 \n101 frame\\x20buf\n103 orphan'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -x nprocs -r -n -o INODE,NPROCS
+	assert_output $'101 2\n102 1\n103 0'
+	# ties keep inode order
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -x REFS -r -n -o INODE,REFS
+	assert_output $'101 3\n102 1\n103 1'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -x INODE -r -n -o INODE
+	assert_output $'101\n102\n103'
+	# sorting by a column not shown, and -J's array
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -x exporter -J
+	assert_equal "$(jq -c '[.dmabufs[].inode]' <<<"$output")" '[101,103,102]'
+	# unknown values last: no attachments known without debugfs
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" --source procfs -x NATTACHED -r -n -o INODE,NATTACHED
+	assert_output $'101 -\n102 -'
+	run -64 --separate-stderr "$DMABUFCTL" --sysroot "$BASIC" -x BOGUS
+	assert_output ''
+	assert_equal "${stderr_lines[0]}" 'dmabufctl: BOGUS: unknown column'
+}
+
+@test "procs --sort: any column; the no-process row stays last" {
+	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" -x PID -r -n -o PID
+	assert_output $'100\n200\n-'
+	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" -x comm -J
+	assert_equal "$(jq -c '[.processes[].comm]' <<<"$output")" '["compositor","player"]'
+	run -0 "$DMABUFCTL" procs --sysroot "$BASIC" -x pss -r -n -o PID,PSS -b
+	assert_output $'100 4718592\n200 524288\n- 65536'
+	run -64 "$DMABUFCTL" procs --sysroot "$BASIC" -x SIZE
+}
+
+# --- filters ---------------------------------------------------------------------
+
+@test "filters: repeated and comma-separated -p and -e, globs, name, importer, size, orphans" {
+	inodes() { jq -c '[.dmabufs[].inode]' <<<"$output"; }
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J -p 100,200
+	assert_equal "$(inodes)" '[101,102]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J -p 200 -p 100
+	assert_equal "$(inodes)" '[101,102]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J -e udmabuf,system
+	assert_equal "$(inodes)" '[101,102,103]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J -e 'u*'
+	assert_equal "$(inodes)" '[102]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --name 'frame*' --name orphan
+	assert_equal "$(inodes)" '[101,103]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --name ''
+	assert_equal "$(inodes)" '[102]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --importer '0000:00:03.0'
+	assert_equal "$(inodes)" '[103]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --importer '0000:00:0[23].0'
+	assert_equal "$(inodes)" '[101,103]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --min-size 1M
+	assert_equal "$(inodes)" '[101,102]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --min-size 1048577
+	assert_equal "$(inodes)" '[102]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --min-size 1k
+	assert_equal "$(inodes)" '[101,102,103]'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --orphans
+	assert_equal "$(inodes)" '[103]'
+	# kinds combine: all must match
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J -e system --min-size 1M
+	assert_equal "$(inodes)" '[101]'
+	assert_equal "$(jq -c .totals <<<"$output")" '{"buffers":1,"bytes":1048576,"unattributed_bytes":0}'
+	run -0 "$DMABUFCTL" --sysroot "$BASIC" -J --orphans -p 100
+	assert_equal "$(inodes)" '[]'
+	run -2 --separate-stderr "$DMABUFCTL" --sysroot "$BASIC" -p 100,4242
+	assert_output ''
+	assert_equal "$stderr" 'dmabufctl: 4242: no such process'
+}
+
+@test "filters that no source that ran can answer: status 1, nothing on stdout" {
+	local root=$BATS_TEST_TMPDIR/noproc
+	mkdir -p "$root"
+	cp -r "$BASIC/sys" "$root/"
+	mkdir -p "$root/proc/self"
+	cp "$BASIC/proc/self/mountinfo" "$root/proc/self/"
+	# procfs sees no process at all: it ran, so no holder is a fact
+	run -0 "$DMABUFCTL" --sysroot "$root" -J --orphans
+	assert_equal "$(jq -c '[.dmabufs[].inode]' <<<"$output")" '[101,102,103]'
+	rm -r "$root/proc"
+	run -1 --separate-stderr "$DMABUFCTL" --sysroot "$root" --orphans
+	assert_output ''
+	assert_equal "${stderr_lines[-1]}" 'dmabufctl: --orphans: cannot tell: no process source could run'
+	run -1 --separate-stderr "$DMABUFCTL" --sysroot "$NAMES" --importer x
+	assert_output ''
+	assert_equal "${stderr_lines[-1]}" \
+		'dmabufctl: --importer: cannot tell: no source that ran knows importers (debugfs, bpf)'
+}
+
+# --- wrapping ----------------------------------------------------------------------
+
+# The table as a terminal COLS wide shows it (libsmartcols wraps on a tty only).
+on_tty() {	# COLS ARGS...
+	local cols=$1
+	shift
+	script -qec "stty cols $cols; $(printf '%q ' "$DMABUFCTL" "$@")" /dev/null | tr -d '\r'
+}
+
+@test "wrapping never splits a PCI address nor a holder, at any width" {
+	local w out addr
+	for w in 30 40 50 60 80 100 132 200; do
+		out=$(on_tty "$w" --sysroot "$FIXTURES/cli/wide")
+		for addr in 0000:03:00.0 0000:04:00.0 0000:05:00.0; do
+			grep -qF -- "$addr" <<<"$out" || fail "width $w: $addr split:"$'\n'"$out"
+		done
+		out=$(on_tty "$w" --sysroot "$BASIC" -o INODE,NAME,PROCESSES)
+		for addr in 'compositor[100]' 'player[200]'; do
+			grep -qF -- "$addr" <<<"$out" || fail "width $w: $addr split:"$'\n'"$out"
+		done
+	done
+	# narrow: one address a line, the next column not pushed down
+	out=$(on_tty 50 --sysroot "$FIXTURES/cli/wide" -o INODE,ATTACHED,NAME)
+	assert_equal "$(sed -n 2,4p <<<"$out" | sed 's/ *$//')" \
+		$'  301 0000:03:00.0 shared frame\n      0000:04:00.0\n      0000:05:00.0'
+	# off a terminal nothing wraps
+	run -0 "$DMABUFCTL" --sysroot "$FIXTURES/cli/wide" -o INODE,ATTACHED
+	assert_line --index 1 --regexp '^ +301 0000:03:00\.0,0000:04:00\.0,0000:05:00\.0$'
+}

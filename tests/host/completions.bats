@@ -54,7 +54,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 # --- bash ------------------------------------------------------------------
 
 @test "bash: commands, and options of list" {
-	assert_equal "$(bash_offers dmabufctl '' | sorted)" 'list procs revoke show trace'
+	assert_equal "$(bash_offers dmabufctl '' | sorted)" 'diff list metrics procs revoke show trace watch'
 	assert_equal "$(bash_offers dmabufctl sh | sorted)" 'show'
 	assert_equal "$(bash_offers dmabufctl list --ex | sorted)" '--exporter'
 	assert_equal "$(bash_offers dmabufctl list --no | sorted)" '--noheadings'
@@ -99,14 +99,28 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	assert_line '1'
 	refute_line --regexp '[^0-9]'
 	assert_equal "$(bash_offers dmabufctl --sysroot "$FIXTURES/cli/" | sorted)" \
-		"$FIXTURES/cli/basic $FIXTURES/cli/names"
+		"$FIXTURES/cli/basic $FIXTURES/cli/names $FIXTURES/cli/wide"
+}
+
+@test "bash: --sort columns, --importer devices from the tool, list's options before a command" {
+	assert_equal "$(bash_offers dmabufctl list --sort S | sorted)" 'SIZE SOURCES'
+	assert_equal "$(bash_offers dmabufctl procs -x p | sorted)" 'PID PSS'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$FIXTURES/cli/wide" list --importer '' | sorted)" \
+		'0000:03:00.0 0000:04:00.0 0000:05:00.0'
+	# "dmabufctl -o INODE ": INODE is -o's value, not a command: a command
+	# may still come
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" -o INODE '' | sorted)" \
+		'diff list metrics procs revoke show trace watch'
+	assert_equal "$(bash_offers dmabufctl -o INODE -x '' | wc -w)" 18
+	assert_equal "$(bash_offers dmabufctl -x '' | wc -w)" 18
+	assert_equal "$(bash_offers dmabufctl metrics --op | sorted)" '--openmetrics'
 }
 
 # --- fish ------------------------------------------------------------------
 
 @test "fish: commands, options of list, --source values" {
 	assert_equal "$(fish_offers 'dmabufctl sh' | sorted)" 'show'
-	assert_equal "$(fish_offers 'dmabufctl ' | sorted)" 'list procs revoke show trace'
+	assert_equal "$(fish_offers 'dmabufctl ' | sorted)" 'diff list metrics procs revoke show trace watch'
 	assert_equal "$(fish_offers 'dmabufctl list --ex' | sorted)" '--exporter'
 	assert_equal "$(fish_offers 'dmabufctl show --ex' | sorted)" ''
 	assert_equal "$(fish_offers 'dmabufctl --source ' | sorted)" 'bpf debugfs procfs'
@@ -133,7 +147,12 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	assert_line '1'
 	refute_line --regexp '[^0-9]'
 	assert_equal "$(fish_offers "dmabufctl --sysroot $FIXTURES/cli/" | sorted)" \
-		"$FIXTURES/cli/basic/ $FIXTURES/cli/names/"
+		"$FIXTURES/cli/basic/ $FIXTURES/cli/names/ $FIXTURES/cli/wide/"
+	assert_equal "$(fish_offers "dmabufctl --sysroot $FIXTURES/cli/wide list --importer " | sorted)" \
+		'0000:03:00.0 0000:04:00.0 0000:05:00.0'
+	assert_equal "$(fish_offers 'dmabufctl list --sort NA' | sorted)" 'NAME NATTACHED'
+	assert_equal "$(fish_offers "dmabufctl --sysroot $BASIC -o INODE " | sorted)" \
+		'diff list metrics procs revoke show trace watch'
 }
 
 # --- zsh -------------------------------------------------------------------
@@ -178,5 +197,20 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 zsh_at 'dmabufctl list -p '
 	[[ ${#lines[@]} -ge 1 ]] || fail "no pids offered"
 	refute_line --regexp '[^0-9]'
-	assert_equal "$(zsh_at 'dmabufctl --sysroot CLI/' | sorted)" 'basic names'
+	assert_equal "$(zsh_at 'dmabufctl --sysroot CLI/' | sorted)" 'basic names wide'
+}
+
+# --- watch and diff ----------------------------------------------------------
+
+@test "watch and diff: CHANGE among the columns, snapshot files for diff, in bash, fish and zsh" {
+	assert_equal "$(bash_offers dmabufctl watch -o CH | sorted)" 'CHANGE'
+	assert_equal "$(bash_offers dmabufctl watch -x CH | sorted)" 'CHANGE'
+	assert_equal "$(fish_offers 'dmabufctl diff -o CH' | sorted)" 'CHANGE'
+	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" watch '' | sorted)" '101 102 103'
+	mkdir -p "$BATS_TEST_TMPDIR/snaps"
+	touch "$BATS_TEST_TMPDIR/snaps/a.json" "$BATS_TEST_TMPDIR/snaps/b.txt"
+	cd "$BATS_TEST_TMPDIR/snaps"
+	assert_equal "$(bash_offers dmabufctl diff '' | sorted)" 'a.json'
+	assert_equal "$(bash_offers dmabufctl diff a.json '' | sorted)" 'a.json'
+	assert_equal "$(bash_offers dmabufctl diff a.json a.json '' | sorted)" ''
 }

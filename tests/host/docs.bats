@@ -92,8 +92,9 @@ ROFF_ARGS='
 		return out
 	}'
 
-# The tags of the .TP items on stdin, one a line.
-tp_tags() { awk "$ROFF_ARGS"' p { print args($0); p = 0 } /^\.TP/ { p = 1 }'; }
+# The tags of the .TP items on stdin, one a line (and of .TQ: more tags
+# for the same item).
+tp_tags() { awk "$ROFF_ARGS"' p { print args($0); p = 0 } /^\.T[PQ]/ { p = 1 }'; }
 
 # The SYNOPSIS block (.SY .. .YS) of command $1, macros and all.
 synopsis_of() {
@@ -160,7 +161,7 @@ json_vs_schema() {
 	done
 	sections=$(man_text | awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 } on && /^\.SS / { print $2 }')
 	assert_equal "$sections" "$(commands)"
-	[[ $(commands | wc -l) -eq 5 ]] || fail "expected 5 commands, got: $(commands)"
+	[[ $(commands | wc -l) -eq 8 ]] || fail "expected 8 commands, got: $(commands)"
 }
 
 @test "each command's options are in the page: its section, OUTPUT/COMMON OPTIONS, SYNOPSIS" {
@@ -372,4 +373,37 @@ source_keys() {
 		assert_equal "$(fish_offers "dmabufctl $cmd -o " | sort)" "$want"
 		assert_equal "$(zsh_offers "dmabufctl $cmd -o " | sort)" "$want"
 	done
+}
+
+# Every key of a JSON document (or of JSON Lines), and every key a page's
+# example names, one a line, sorted.
+json_keys() { jq -r '[paths | .[-1] | strings] | .[]' | sort -u; }
+man_keys() { man_json "$1" | grep -oE '"[a-z_]+":' | tr -d '":' | sort -u; }
+
+@test "JSON OUTPUT: diff -J and watch -J keys are the program's (real runs)" {
+	local t=$BATS_TEST_TMPDIR
+	"$DMABUFCTL" list --sysroot "$BASIC" -J >"$t/old.json"
+	# one of each: created, released, resized, changed
+	jq '.dmabufs |= (map(select(.inode != 103)) | map(if .inode == 102 then .size = 1 else . end)
+		| map(if .inode == 101 then .refcount = 9 else . end)
+		+ [.[0] | .inode = 999 | .device = {bdf: "0000:01:00.0", bar: 2, closed: false}
+		   | .ranges = [{offset: 0, length: 4096}]]) | .totals.buffers = 3' \
+		"$t/old.json" >"$t/new.json"
+	run -0 "$DMABUFCTL" diff -J "$t/old.json" "$t/new.json"
+	jq -e '[.created, .released, .resized, .changed, .processes] | all(length > 0)' <<<"$output"
+	assert_equal "$(json_keys <<<"$output")" "$(man_keys "diff -J")"
+	run -0 "$DMABUFCTL" watch --sysroot "$BASIC" -J -c 1
+	# A replay has no BPF: no VFIO device, whose keys diff's run showed.
+	assert_equal "$(json_keys <<<"$output")" \
+		"$(man_keys "watch -J" | grep -vxE 'bar|bdf|closed|offset|length')"
+}
+
+@test "METRICS documents every family metrics writes, and no other" {
+	local have doc
+	have=$( ("$DMABUFCTL" metrics --sysroot "$BASIC"
+		printf '1 4096 10\n' | "$UNIT/metrics-cgroups" 10=/a) |
+		awk '/^# TYPE / { print $3 }' | sort -u)
+	[[ $(wc -l <<<"$have") -ge 20 ]] || fail "families not read: $have"
+	doc=$(man_section METRICS | grep -oE '\b(dmabuf|dmabufctl)_[a-z_]+' | sed 's/_$//' | sort -u)
+	assert_equal "$doc" "$have"
 }

@@ -55,7 +55,7 @@ built() {	# NAME: the setup_file package build NAME succeeded
 	assert_output ""
 }
 
-@test "packaging: the package has the program, the man page and the completions where the shells look" {
+@test "packaging: the package has the program, the man page, the completions and the systemd units where they are read" {
 	built one
 	run -0 dpkg-deb -c "$T/one/$DEB"
 	assert_line --regexp ' \./usr/bin/dmabufctl$'
@@ -64,6 +64,8 @@ built() {	# NAME: the setup_file package build NAME succeeded
 	assert_line --regexp ' \./usr/share/zsh/vendor-completions/_dmabufctl$'
 	assert_line --regexp ' \./usr/share/fish/vendor_completions\.d/dmabufctl\.fish$'
 	assert_line --regexp ' \./usr/share/doc/dmabufctl/copyright$'
+	assert_line --regexp ' \./lib/systemd/system/dmabufctl-metrics\.service$'
+	assert_line --regexp ' \./lib/systemd/system/dmabufctl-metrics\.timer$'
 	# Each directory is one its shell reads by default on Debian.
 	assert_equal "$(pkg-config --variable=completionsdir bash-completion)" \
 		/usr/share/bash-completion/completions
@@ -75,6 +77,12 @@ built() {	# NAME: the setup_file package build NAME succeeded
 	assert_output --regexp 'libsmartcols1'
 	assert_output --regexp 'libjson-c5'
 	dpkg-deb -x "$T/one/$DEB" "$T/root"
+	run -0 grep -x 'ExecStart=/usr/bin/dmabufctl metrics --timeout 10s --output /var/lib/prometheus/node-exporter/dmabuf.prom' \
+		"$T/root/lib/systemd/system/dmabufctl-metrics.service"
+	# Installing it starts nothing: the admin enables the timer.
+	run -0 dpkg-deb -e "$T/one/$DEB" "$T/control"
+	run grep -l 'deb-systemd-invoke start\|systemctl.*enable' "$T"/control/postinst
+	assert_failure
 	run -0 "$T/root/usr/bin/dmabufctl" --sysroot "$FIXTURES/cli/basic" list -J
 	[ "$(jq '.dmabufs | length' <<<"$output")" -gt 0 ]
 }

@@ -29,27 +29,27 @@ usage() {
 
 @test "revoke: non-numeric inode is a usage error" {
 	usage -y 12ab
-	assert_one_error "$status" "dmabufctl: revoke: inode: '12ab': not a dma-buf inode number" 64
+	assert_one_error "$status" "dmabufctl: revoke: '12ab': not an inode number" 64
 }
 
 @test "revoke: negative, zero and overflowing inodes are usage errors" {
 	usage -y -- -5
-	assert_one_error "$status" "dmabufctl: revoke: inode: '-5': not a dma-buf inode number" 64
+	assert_one_error "$status" "dmabufctl: revoke: '-5': not an inode number" 64
 	usage -y 0
-	assert_one_error "$status" "dmabufctl: revoke: inode: '0': not a dma-buf inode number" 64
+	assert_one_error "$status" "dmabufctl: revoke: '0': not an inode number" 64
 	usage -y 18446744073709551616
 	assert_one_error "$status" \
-		"dmabufctl: revoke: inode: '18446744073709551616': not a dma-buf inode number" 64
+		"dmabufctl: revoke: '18446744073709551616': not an inode number" 64
 }
 
 @test "revoke: missing inode is a usage error" {
 	usage -y
-	assert_one_error "$status" "dmabufctl: revoke: inode: missing: name the dma-buf to revoke" 64
+	assert_one_error "$status" "dmabufctl: revoke: missing INODE: name the dma-buf to revoke" 64
 }
 
 @test "revoke: two inodes are a usage error" {
 	usage -y 5 6
-	assert_one_error "$status" "dmabufctl: revoke: inode: '6': one buffer at a time" 64
+	assert_one_error "$status" "dmabufctl: revoke: '6': one INODE at a time" 64
 }
 
 @test "revoke: --pid without --fd, and --fd without --pid" {

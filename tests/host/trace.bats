@@ -107,3 +107,11 @@ dmabufctl: hint: kernel lockdown or an LSM may forbid BPF; see dmesg and /sys/ke
 	assert_output --partial '{"event": "start"}'
 	assert_output --partial 'Exit status 3'
 }
+
+@test "trace: its kernel-side filters take one value each; given twice is one line, exit 64" {
+	assert_usage_errors trace <<'EOF2'
+-p 1 -p 2|dmabufctl: trace: --pid: one process only
+-e a -e b|dmabufctl: trace: --exporter: one exporter only
+--inode 1 --inode 2|dmabufctl: trace: --inode: one buffer only
+EOF2
+}

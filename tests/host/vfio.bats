@@ -106,3 +106,18 @@ dev 5 bar=0 nr=40 bdf=0000:01:00.0 ranges=${r#,}"
 	run -0 --separate-stderr "$DMABUFCTL" --sysroot "$FIXTURES/synthetic/revoked" show 3002
 	assert_line 'revoked    no'
 }
+
+@test "--device: VFIO buffers without BPF cannot be told apart (status 1), other exporters never match" {
+	run -1 --separate-stderr "$DMABUFCTL" --sysroot "$VFIO" list --device '0000:01:*'
+	assert_output ''
+	assert_equal "${stderr_lines[-1]}" \
+		"dmabufctl: --device: cannot tell: only the BPF iterator knows VFIO buffers' devices, and it did not run"
+	# no VFIO buffer: no device to know, an empty answer
+	run -0 --separate-stderr "$DMABUFCTL" --sysroot "$FIXTURES/synthetic/revoked" -J --device '*'
+	assert_equal "$(jq -c '[.dmabufs[].inode]' <<<"$output")" '[]'
+	run -64 --separate-stderr "$DMABUFCTL" list --device x --source procfs
+	assert_equal "${stderr_lines[0]}" \
+		"dmabufctl: list: --device: --source procfs does not see exporters' devices"
+	run -64 --separate-stderr "$DMABUFCTL" list --device a,
+	assert_equal "${stderr_lines[0]}" "dmabufctl: list: --device: 'a,': empty item"
+}

@@ -19,10 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dmabuf.h"
 #include "iter_record.h"
 #include "output.h"
 #include "vfio.h"
+
+/* output.c's option parser reports usage errors through cli.c: not used here. */
+void cli_usage(const char *fmt, ...)
+{
+	(void)fmt;
+	abort();
+}
 
 static void parse_ranges(char *v, struct iter_dev *d)
 {

@@ -54,6 +54,39 @@ trace_wait() { trace_wait_count "$1" 1; }
 events() { jq -c "select($1)" "$TRACE_OUT"; }
 summary() { tail -n 1 "$TRACE_OUT" | jq -ce 'select(.event == "summary")'; }
 
+# N udmabufs made from one sealed memfd, each closed at once: 2N events;
+# COMM, if given, is the name the process gives itself first.
+udmabuf_loop() {	# N [COMM]
+	python3 -c '
+import ctypes, fcntl, os, struct, sys
+if len(sys.argv) > 2:
+    ctypes.CDLL(None).prctl(15, sys.argv[2].encode(), 0, 0, 0)  # PR_SET_NAME
+dev = os.open("/dev/udmabuf", os.O_RDWR)
+mfd = os.memfd_create("udmabuf-loop", os.MFD_ALLOW_SEALING)
+os.ftruncate(mfd, 4096)
+fcntl.fcntl(mfd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK)
+arg = bytearray(struct.pack("IIQQ", mfd, 0, 0, 4096))
+for _ in range(int(sys.argv[1])):
+    os.close(fcntl.ioctl(dev, 0x40187542, arg))
+' "$@"
+}
+
+# The ids of every BPF program and link in the kernel, sorted.
+bpf_ids() {
+	echo "$(bpftool -j prog show | jq -c '[.[].id] | sort') $(bpftool -j link show | jq -c '[.[].id] | sort')"
+}
+
+# The ids are those of before (IDS): programs and links are freed once their
+# last fd is closed, links through a workqueue, so wait 10 s at most.
+assert_bpf_ids() {	# IDS
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(bpf_ids)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "BPF programs or links left behind: before $1, now $(bpf_ids)"
+}
+
 kernel_major() { uname -r | cut -d. -f1; }
 invalidate_func() {
 	if [ "$(kernel_major)" -ge 7 ]; then echo dma_buf_invalidate_mappings; else echo dma_buf_move_notify; fi

@@ -191,16 +191,7 @@ load ../common
 	load_ms=$(jq .load_ms <<< "$START")
 	t0=$(date +%s.%N)
 	# One sealed memfd, N udmabufs made from it and closed at once.
-	python3 -c '
-import fcntl, os, struct, sys
-dev = os.open("/dev/udmabuf", os.O_RDWR)
-mfd = os.memfd_create("trace-loop", os.MFD_ALLOW_SEALING)
-os.ftruncate(mfd, 4096)
-fcntl.fcntl(mfd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK)
-arg = bytearray(struct.pack("IIQQ", mfd, 0, 0, 4096))
-for _ in range(int(sys.argv[1])):
-    os.close(fcntl.ioctl(dev, 0x40187542, arg))
-' "$N"
+	udmabuf_loop "$N"
 	t1=$(date +%s.%N)
 	sleep 2
 	trace_stop
