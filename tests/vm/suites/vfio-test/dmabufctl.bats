@@ -58,6 +58,13 @@ revoked_state() {
 	assert_line --index 1 "$b $bdf 2 0x0+8K,0x200000+8K no"
 	run -0 "$DMABUFCTL" list -n -r -b -o INODE,RANGES "$a"
 	assert_output "$a 0x100000+65536"
+	# by the exporting function, in BAR order: b (at 0) before a (at 1M)
+	run -0 "$DMABUFCTL" list -n -r -o INODE -x RANGES --device "$bdf"
+	assert_output "$b"$'\n'"$a"
+	run -0 "$DMABUFCTL" list -n -r -o INODE --device "${bdf%.*}.*" -x INODE
+	assert_output "$(printf '%s\n' "$a" "$b" | sort -n)"
+	run -0 "$DMABUFCTL" list -J --device '0000:ff:*'
+	assert_equal "$(jq -c '.dmabufs' <<<"$output")" '[]'
 
 	run -0 "$DMABUFCTL" show "$a"
 	echo "$output"
