@@ -19,6 +19,9 @@ DEV=1af4:1110
 	run -0 "$DMABUFCTL" list -n -r -o INODE,EXPORTER,DEVICE,BAR,RANGES,REVOKED,PROCESSES -e vfio_pci_core
 	assert_line --index 0 "$a vfio_pci_core $bdf 2 0x100000+64K no vfio-client[$cpid]"
 	assert_line --index 1 --regexp "^$b vfio_pci_core $bdf 2 0x0\\+8K,0x200000\\+8K no dmabuf-vfio\\[[0-9]+\\]\$"
+	# the exporting function's buffers, in BAR order
+	run -0 "$DMABUFCTL" list -n -r -o INODE --device "$bdf" -x RANGES
+	assert_output "$b"$'\n'"$a"
 	run -0 "$DMABUFCTL" list -J "$a"
 	jq -e --arg bdf "$bdf" '.dmabufs[0] | .device == {"bdf": $bdf, "bar": 2, "closed": false} and
 		.ranges == [{"offset": 1048576, "length": 65536}] and .attachments == []' <<<"$output" >/dev/null
