@@ -135,31 +135,18 @@ revoked_state() {
 @test "trace --kprobes, text: the invalidate line says direction and cause" {
 	vf_start "$DEV" 2:64K@0,client,import
 	buf 0
-	"$DMABUFCTL" trace --kprobes --inode "$INO" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	TRACE_PID=$!
-	for ((i = 0; i < 1200; i++)); do
-		[ -s "$BATS_TEST_TMPDIR/out" ] && break
-		kill -0 "$TRACE_PID" || fail "trace exited: $(cat "$BATS_TEST_TMPDIR/err")"
-		sleep 0.1
-	done
+	trace_text_start --kprobes --inode "$INO"
 	vf "decode off"
 	vf "decode on"
-	for ((i = 0; i < 600; i++)); do
-		[ "$(grep -c ' confirm ' "$BATS_TEST_TMPDIR/out")" -ge 2 ] && break
-		sleep 0.1
-	done
-	kill -INT "$TRACE_PID"
-	wait "$TRACE_PID"
-	TRACE_PID=
-	cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
-	run grep ' invalidate ' "$BATS_TEST_TMPDIR/out"
+	trace_text_stop 2
+	run grep ' invalidate ' "$TRACE_OUT"
 	assert_line --index 0 --regexp " dmabuf-vfio +invalidate +$INO +size=64K exporter=vfio_pci_core direction=revoke cause=memory_decoding\$"
 	assert_line --index 1 --regexp " dmabuf-vfio +invalidate +$INO +size=64K exporter=vfio_pci_core direction=restore cause=memory_decoding\$"
 	assert_equal "${#lines[@]}" 2
 	run grep -cE " confirm +$INO +device=iommu callback=iopt_revoke_notify notified=yes unmapped=yes " \
-		"$BATS_TEST_TMPDIR/out"
+		"$TRACE_OUT"
 	assert_output 2
-	run cat "$BATS_TEST_TMPDIR/err"
+	run cat "$TRACE_ERR"
 	assert_line --index 0 --regexp '^Tracing dma-bufs with kprobe \(15 functions'
 }
 
