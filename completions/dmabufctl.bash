@@ -9,7 +9,7 @@
 _dmabufctl_common_opts='--sysroot --source --no-pin --help --usage --version'
 _dmabufctl_output_opts='--output --list-columns --noheadings --raw --json --bytes'
 # list's selection: filters and --sort.
-_dmabufctl_select_opts='--pid --exporter --name --importer --min-size --orphans --sort'
+_dmabufctl_select_opts='--pid --exporter --name --importer --device --min-size --orphans --sort'
 
 _dmabufctl_opts()
 {
@@ -37,7 +37,7 @@ _dmabufctl_columns()
 {
 	case $1 in
 	list) echo INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
-		MODE FDS MAPS NPROCS REVOKED SOURCES GEM CGROUP ;;
+		MODE FDS MAPS NPROCS REVOKED SOURCES GEM CGROUP DEVICE BAR RANGES ;;
 	watch | diff) echo "$(_dmabufctl_columns list) CHANGE" ;;
 	procs) echo PID COMM BUFFERS RSS PSS CGROUP ;;
 	esac
@@ -107,7 +107,7 @@ _dmabufctl()
 		case $w in
 		--sysroot | --source | -o | --output | -p | --pid | -e | --exporter | -f | --fd | \
 			-c | --count | --inode | --duration | --timeout | -x | --sort | --name | \
-			--importer | --min-size | --top | -i | --interval | --by)
+			--importer | --device | --min-size | --top | -i | --interval | --by)
 			arg_word=1
 			continue ;;
 		-*) continue ;;
@@ -155,6 +155,9 @@ _dmabufctl()
 		return ;;
 	--importer)
 		COMPREPLY=($(compgen -W "$(_dmabufctl_query ATTACHED | tr , '\n' | sort -u)" -- "$cur"))
+		return ;;
+	--device)
+		COMPREPLY=($(compgen -W "$(_dmabufctl_query DEVICE | grep -vx -- - | sort -u)" -- "$cur"))
 		return ;;
 	-p | --pid)
 		_pids

@@ -22,7 +22,7 @@ function __dmabufctl_command
         switch $t
             # Values of options that take one (list's, before a command).
             case --sysroot --source -o --output -p --pid -e --exporter -x --sort --name \
-                --importer --min-size
+                --importer --device --min-size
                 set skip 1
             case '-*'
             case list show procs metrics watch diff trace revoke unpin
@@ -108,7 +108,7 @@ function __dmabufctl_column_names -a cmd
     switch $cmd
         case list
             printf '%s\n' INODE SIZE EXPORTER NAME REFS ATTACHED PROCESSES NATTACHED FLAGS \
-                MODE FDS MAPS NPROCS REVOKED SOURCES GEM CGROUP
+                MODE FDS MAPS NPROCS REVOKED SOURCES GEM CGROUP DEVICE BAR RANGES
         case procs
             printf '%s\n' PID COMM BUFFERS RSS PSS CGROUP
         case watch diff
@@ -183,6 +183,7 @@ for c in list watch
     complete -c dmabufctl -n "__dmabufctl_using $c" -s e -l exporter -x -a '(__dmabufctl_query EXPORTER | sort -u)' -d 'only buffers of these exporters (globs)'
     complete -c dmabufctl -n "__dmabufctl_using $c" -l name -x -d 'only buffers whose name matches (glob)'
     complete -c dmabufctl -n "__dmabufctl_using $c" -l importer -x -a '(__dmabufctl_query ATTACHED | string split , | string match -v -- - | sort -u)' -d 'only buffers attached to these devices (globs)'
+    complete -c dmabufctl -n "__dmabufctl_using $c" -l device -x -a '(__dmabufctl_query DEVICE | string match -v -- - | sort -u)' -d 'only buffers exported from these devices (globs)'
     complete -c dmabufctl -n "__dmabufctl_using $c" -l min-size -x -d 'only buffers of at least SIZE (64K, 1M)'
     complete -c dmabufctl -n "__dmabufctl_using $c" -l orphans -d 'only buffers no process holds'
     complete -c dmabufctl -n "__dmabufctl_using $c" -s x -l sort -x -a "(__dmabufctl_column_names $c)" -d 'sort by COLUMN'

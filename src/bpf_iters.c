@@ -36,11 +36,11 @@ static const char *const pin_names[BPF_ITER_NR] = {
 	[BPF_ITER_TASK_VMA] = "task_vma",
 };
 
-static struct bpf_program *prog_of(struct iter_bpf *s, enum bpf_iter_kind k)
+static struct bpf_program *prog_of(struct iter_bpf *s, enum bpf_iter_kind k, bool devices)
 {
 	switch (k) {
 	case BPF_ITER_DMABUF:
-		return s->progs.dmabuf_collect;
+		return devices ? s->progs.dmabuf_collect_dev : s->progs.dmabuf_collect;
 	case BPF_ITER_TASK_FILE:
 		return s->progs.task_fds;
 	default:
@@ -167,7 +167,7 @@ static void choose(struct bpf_iters *it, const struct utsname *un, bool load[BPF
 
 /* The version: a hash (FNV-1a) of the BPF object, so that a pin is only
  * read by a program that writes the same records. */
-static void version_name(char *name, size_t len)
+static void version_name(char *name, size_t len, bool devices)
 {
 	const unsigned char *p;
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -176,7 +176,7 @@ static void version_name(char *name, size_t len)
 	p = iter_bpf__elf_bytes(&sz);
 	for (i = 0; i < sz; i++)
 		h = (h ^ p[i]) * 0x100000001b3ull;
-	snprintf(name, len, "%016llx", (unsigned long long)h);
+	snprintf(name, len, "%016llx%s", (unsigned long long)h, devices ? "-dev" : "");
 }
 
 /* Whether pins made without the DRM types should be made again: drm.ko
@@ -205,7 +205,7 @@ static int read_pins(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 	rootfd = pins_root(false, it->pin_why, sizeof(it->pin_why));
 	if (rootfd < 0)
 		return rootfd;
-	version_name(name, sizeof(name));
+	version_name(name, sizeof(name), opts->devices);
 	dirfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0 || fstat(dirfd, &st) || !pins_private(&st, S_IFDIR)) {
 		if (dirfd >= 0)
@@ -258,7 +258,8 @@ static int read_pins(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 
 /* Pin the links under a new name, then rename it into place: a run that
  * reads meanwhile sees all of them or none.  Failing only costs speed. */
-static void make_pins(struct bpf_iters *it, struct bpf_link *links[BPF_ITER_NR])
+static void make_pins(struct bpf_iters *it, const struct bpf_iters_opts *opts,
+		      struct bpf_link *links[BPF_ITER_NR])
 {
 	char name[32], tmp[32], path[256];
 	int rootfd, k;
@@ -266,7 +267,7 @@ static void make_pins(struct bpf_iters *it, struct bpf_link *links[BPF_ITER_NR])
 	rootfd = pins_root(true, it->pin_why, sizeof(it->pin_why));
 	if (rootfd < 0)
 		return;
-	version_name(name, sizeof(name));
+	version_name(name, sizeof(name), opts->devices);
 	snprintf(tmp, sizeof(tmp), "new-%d", (int)getpid());
 	if (mkdirat(rootfd, tmp, 0700)) {
 		snprintf(it->pin_why, sizeof(it->pin_why), "cannot create %s/%s: %s",
@@ -304,7 +305,7 @@ out:
 
 /* ---- loading ---- */
 
-static int load_skel(struct iter_bpf **out, const bool load[BPF_ITER_NR])
+static int load_skel(struct iter_bpf **out, const bool load[BPF_ITER_NR], bool devices)
 {
 	struct iter_bpf *skel;
 	int k, ret;
@@ -312,8 +313,10 @@ static int load_skel(struct iter_bpf **out, const bool load[BPF_ITER_NR])
 	skel = iter_bpf__open();
 	if (!skel)
 		return -errno;
+	/* One of the two dma-buf programs, or neither. */
+	bpf_program__set_autoload(prog_of(skel, BPF_ITER_DMABUF, !devices), false);
 	for (k = 0; k < BPF_ITER_NR; k++)
-		bpf_program__set_autoload(prog_of(skel, k), load[k]);
+		bpf_program__set_autoload(prog_of(skel, k, devices), load[k]);
 	ret = iter_bpf__load(skel);
 	if (ret) {
 		iter_bpf__destroy(skel);
@@ -334,7 +337,7 @@ static void load_and_read(struct bpf_iters *it, const struct bpf_iters_opts *opt
 	choose(it, un, load);
 	if (!load[BPF_ITER_DMABUF] && !load[BPF_ITER_TASK_FILE] && !load[BPF_ITER_TASK_VMA])
 		return;
-	ret = load_skel(&skel, load);
+	ret = load_skel(&skel, load, opts->devices);
 	/* The dma-buf iterator is the newest: without it the others may load. */
 	if (ret && load[BPF_ITER_DMABUF] && ret != -EPERM && ret != -EACCES) {
 		struct kernel_btf *kb = NULL;
@@ -344,7 +347,7 @@ static void load_and_read(struct bpf_iters *it, const struct bpf_iters_opts *opt
 			load[BPF_ITER_DMABUF] = false;
 			out_fail(&it->out[BPF_ITER_DMABUF], -EOPNOTSUPP, NULL,
 				 "kernel %s has no dma-buf BPF iterator", un->release);
-			ret = load_skel(&skel, load);
+			ret = load_skel(&skel, load, opts->devices);
 		}
 		kernel_btf_free(kb);
 	}
@@ -359,13 +362,13 @@ static void load_and_read(struct bpf_iters *it, const struct bpf_iters_opts *opt
 	for (k = 0; k < BPF_ITER_NR; k++) {
 		if (!load[k])
 			continue;
-		links[k] = bpf_program__attach_iter(prog_of(skel, k), NULL);
+		links[k] = bpf_program__attach_iter(prog_of(skel, k, opts->devices), NULL);
 		if (!links[k])
 			out_fail(&it->out[k], -errno, NULL, "kernel refused the %s iterator: "
 				 "attach: %s", pin_names[k], strerror(errno));
 	}
 	if (opts->pin)
-		make_pins(it, links);
+		make_pins(it, opts, links);
 	for (k = 0; k < BPF_ITER_NR; k++) {
 		int fd;
 

@@ -11,7 +11,9 @@
  * BPF_PINS_ROOT/HASH/ (bpf_pins.h; HASH: of the BPF object, so that another
  * build loads and pins its own and removes the others), unless told not
  * to.  A pinned task_file iterator made before drm.ko was loaded cannot see
- * GEM handles: such pins are made again.
+ * GEM handles: such pins are made again.  Pins with VFIO's device reader
+ * are another version (HASH-dev): loading VFIO (which makes them wanted)
+ * replaces the pins made before.
  */
 #ifndef DMABUFCTL_BPF_ITERS_H
 #define DMABUFCTL_BPF_ITERS_H
@@ -31,6 +33,9 @@ enum bpf_iter_kind {
 struct bpf_iters_opts {
 	bool want[BPF_ITER_NR];
 	bool pin;		/* read pins, and pin what is loaded */
+	/* The dma-buf iterator also reads exporters' devices (VFIO's,
+	 * dmabuf_collect_dev).  Its pins are a version of their own. */
+	bool devices;
 };
 
 /* What one iterator gave: its whole output, or why there is none. */

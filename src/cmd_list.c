@@ -17,7 +17,8 @@
 enum {
 	COL_INODE, COL_SIZE, COL_EXPORTER, COL_NAME, COL_REFS, COL_ATTACHED,
 	COL_PROCESSES, COL_NATTACHED, COL_FLAGS, COL_MODE, COL_FDS, COL_MAPS,
-	COL_NPROCS, COL_REVOKED, COL_SOURCES, COL_GEM, COL_CGROUP,
+	COL_NPROCS, COL_REVOKED, COL_SOURCES, COL_GEM, COL_CGROUP, COL_DEVICE, COL_BAR,
+	COL_RANGES,
 };
 
 const struct out_column list_cols[] = {
@@ -48,13 +49,19 @@ const struct out_column list_cols[] = {
 	[COL_NPROCS] = { "NPROCS", 3, OUT_RIGHT | OUT_DESC, OUT_NUMBER,
 		"number of processes holding it" },
 	[COL_REVOKED] = { "REVOKED", 3, 0, OUT_BOOL,
-		"yes/no on a kernel that reports it, '-' elsewhere" },
+		"yes/no where the kernel says (revoke series, VFIO), '-' elsewhere" },
 	[COL_SOURCES] = { "SOURCES", 0.1, 0, OUT_STRING,
 		"data sources that saw the buffer" },
 	[COL_GEM] = { "GEM", 3, OUT_RIGHT, OUT_NUMBER,
 		"GEM handles DRM files hold on it, all processes together" },
 	[COL_CGROUP] = { "CGROUP", 0.2, OUT_WRAP, OUT_STRING,
 		"the holders' cgroups (v2 paths), comma-separated" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, OUT_STRING,
+		"exporting device (VFIO: PCI address), '-' if unknown or none" },
+	[COL_BAR] = { "BAR", 3, OUT_RIGHT, OUT_NUMBER,
+		"PCI BAR of the exporting device the buffer is in (VFIO)" },
+	[COL_RANGES] = { "RANGES", 0.2, OUT_WRAP, OUT_STRING,
+		"ranges of the device memory, 0xOFFSET+LENGTH, comma-separated (VFIO)" },
 };
 
 const size_t list_nr_cols = ARRAY_SIZE(list_cols);
@@ -140,6 +147,15 @@ static void sort_key(const struct dmabuf *buf, size_t col, struct sort_key *k)
 		k->known = buf->revoked >= 0;
 		k->num = buf->revoked > 0;
 		break;
+	case COL_BAR:
+		k->known = buf->bar >= 0;
+		k->num = (uint64_t)buf->bar;
+		break;
+	case COL_RANGES:
+		/* Where in the BAR: by the first range's offset. */
+		k->known = buf->nr_ranges > 0;
+		k->num = k->known ? buf->ranges[0].offset : 0;
+		break;
 	default:
 		k->text = true;
 		break;
@@ -160,6 +176,10 @@ static void sort_key(const struct dmabuf *buf, size_t col, struct sort_key *k)
 		break;
 	case COL_PROCESSES:
 		k->str = out_holders(buf, OUT_HOLDERS_ALL, ",", false);
+		break;
+	case COL_DEVICE:
+		k->known = buf->device != NULL;
+		k->str = buf->device ? xstrdup(buf->device) : NULL;
 		break;
 	default:
 		k->str = out_sources(buf);
@@ -266,6 +286,16 @@ void list_row(struct out_table *tb, const struct dmabuf *buf)
 	if (out_table_wants(tb, COL_CGROUP)) {
 		s = join_cgroups(buf);
 		out_table_set(tb, COL_CGROUP, s);
+		free(s);
+	}
+	out_table_set(tb, COL_DEVICE, buf->device ? buf->device : "-");
+	if (buf->bar >= 0)
+		out_table_setf(tb, COL_BAR, "%d", buf->bar);
+	else
+		out_table_set(tb, COL_BAR, "-");
+	if (out_table_wants(tb, COL_RANGES)) {
+		s = out_ranges(buf, ",");
+		out_table_set(tb, COL_RANGES, s);
 		free(s);
 	}
 }

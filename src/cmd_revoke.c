@@ -27,6 +27,7 @@
 #include "revoke_verify.h"
 #include "source.h"
 #include "util.h"
+#include "vfio.h"
 
 #define VERIFY_TIMEOUT_DEFAULT	5.0	/* seconds */
 
@@ -109,7 +110,9 @@ static const struct argp revoke_argp = {
 	"and its CPU mappings stop working (SIGBUS).  Cannot be undone."
 	"\vNeeds a kernel with DMA_BUF_IOCTL_REVOKE and an exporter that implements "
 	"it.  The holder's fd is duplicated with pidfd_getfd(2) (CAP_SYS_PTRACE, or "
-	"same uid and dumpable) and checked to be the buffer before anything is done.\n\n"
+	"same uid and dumpable) and checked to be the buffer before anything is done.  "
+	"A VFIO buffer that VFIO has revoked for now (memory decoding off, a reset) "
+	"becomes revoked for good, without a new notification (status 0).\n\n"
 	"Exit status: 0 revoked (and, with --verify, confirmed) or dry run; 2 no such "
 	"buffer or holder; 3 no DMA_BUF_IOCTL_REVOKE, or no BPF for --verify; "
 	"4 not permitted; 5 exporter cannot revoke; 6 pinned or in use; 7 already "
@@ -125,6 +128,7 @@ struct outcome {
 	pid_t pid;			/* chosen holder, 0 none */
 	char comm[64];			/* as the process set it */
 	char who[160];			/* "comm[pid]", escaped for a terminal */
+	char what[160];			/* "exporter DEVICE BAR N", escaped */
 	int fd;
 	bool checked;			/* identity of the duplicate proved */
 	bool check_exporter;		/* exporter compared too */
@@ -138,6 +142,8 @@ struct outcome {
 	double verify_ms;		/* start to last confirmation, < 0 none */
 	double load_ms;			/* tracer load and attach, < 0 none */
 	int status;
+	bool vfio_revoked;		/* VFIO had revoked it for now at scan time */
+	int was_revoked;		/* revoked before the ioctl: 1, 0, -1 unknown */
 };
 
 /* Whether we may read pid's fdinfo: if so, the scan saw that fd. */
@@ -160,6 +166,23 @@ static const char *who(struct outcome *o)
 	snprintf(o->who, sizeof(o->who), "%s", name);
 	free(name);
 	return o->who;
+}
+
+/* The exporter and, where it names one, its device: "vfio_pci_core
+ * 0000:01:00.0 BAR 2". */
+static const char *what(struct outcome *o)
+{
+	const struct dmabuf *buf = o->buf;
+	char *exp = out_escape(buf->exporter ? buf->exporter : "exporter unknown");
+	char *dev = buf->device ? out_escape(buf->device) : NULL;
+	char bar[16] = "";
+
+	if (dev && buf->bar >= 0)
+		snprintf(bar, sizeof(bar), " BAR %d", buf->bar);
+	snprintf(o->what, sizeof(o->what), "%s%s%s%s", exp, dev ? " " : "", dev ? dev : "", bar);
+	free(exp);
+	free(dev);
+	return o->what;
 }
 
 static const char *holder_comm(const struct dmabuf *buf, pid_t pid, char *out, size_t len)
@@ -469,7 +492,7 @@ found:
 }
 
 /* Ask on the terminal; true for yes. */
-static bool confirm(const struct outcome *o)
+static bool confirm(struct outcome *o)
 {
 	char size[24], *holders, *line = NULL;
 	size_t cap = 0;
@@ -478,7 +501,7 @@ static bool confirm(const struct outcome *o)
 	holders = out_holders(o->buf, OUT_HOLDERS_FDS, ", ", true);
 	fprintf(stderr, "Revoke dma-buf %llu (%s, %s, held by %s)? [y/N] ",
 		(unsigned long long)o->args->inode, msg_size(o->buf->size, size, sizeof(size)),
-		o->buf->exporter ? o->buf->exporter : "exporter unknown", holders);
+		what(o), holders);
 	fflush(stderr);
 	if (getline(&line, &cap, stdin) > 0) {
 		line[strcspn(line, "\n")] = '\0';
@@ -505,6 +528,9 @@ static int ioctl_failed(struct outcome *o, int err)
 		return fail(o, EXIT_NOTREVOCABLE, err, "revoke",
 			    "exporter '%s' cannot revoke its buffers", exp);
 	case EBADFD:
+		if (o->buf->device_closed > 0)
+			return fail(o, EXIT_REVOKED, err, "revoke",
+				    "already revoked, for good: its device was closed");
 		return fail(o, EXIT_REVOKED, err, "revoke", "already revoked");
 	case ENODEV:
 		return fail(o, EXIT_NODEV, err, "revoke",
@@ -581,6 +607,8 @@ static struct json_object *json_outcome(const struct outcome *o)
 		out_json_add(root, "verify_ms", NULL);
 		out_json_add(root, "tracer_load_ms", NULL);
 	}
+	out_json_add(root, "was_revoked", o->was_revoked < 0 ? NULL :
+		     json_object_new_boolean(o->was_revoked));
 	return root;
 }
 
@@ -625,10 +653,12 @@ static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 	int ret;
 
 	snprintf(object, sizeof(object), "dma-buf %llu", (unsigned long long)o->args->inode);
-	ret = revoke_verify_wait(t, o->args->inode, o->args->timeout, &o->confirms,
-				 &o->nr_confirms);
+	ret = revoke_verify_wait(t, o->args->inode, o->args->timeout, !o->vfio_revoked,
+				 &o->confirms, &o->nr_confirms);
 	out_join_begin(&j, ", ");
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT && o->vfio_revoked)
+		ret = 0;	/* as expected: nothing left to tell its importers */
+	else if (ret == -ETIMEDOUT)
 		out_join_add(&j, "no invalidate of it seen within %gs", o->args->timeout);
 	else if (ret)
 		out_join_add(&j, "%s", strerror(-ret));
@@ -680,6 +710,9 @@ static int revoke_run(struct outcome *o, double t0)
 		unseen.inode = a->inode;
 		unseen.refcount = -1;
 		unseen.revoked = -1;
+		unseen.revoked_for_good = -1;
+		unseen.bar = -1;
+		unseen.device_closed = -1;
 		o->buf = &unseen;
 	}
 	if (!o->buf) {
@@ -697,6 +730,15 @@ static int revoke_run(struct outcome *o, double t0)
 		unseen.size = o->id.size;
 		unseen.exporter = o->id.exporter[0] ? o->id.exporter : NULL;
 	}
+	/* VFIO revoked it (memory decoding off, a reset): the ioctl makes
+	 * that permanent and tells no importer (tests/kernel/README.md). */
+	o->vfio_revoked = o->buf->revoked == 1 && o->buf->revoked_for_good == 0;
+	/* The scan's state, else the duplicate's fdinfo mark (for good only,
+	 * which is all there is but where VFIO revokes for a while). */
+	o->was_revoked = o->buf->revoked;
+	if (o->was_revoked < 0 && (o->id.revoked == 1 || (o->id.revoked == 0 &&
+							  !vfio_exporter(o->id.exporter))))
+		o->was_revoked = o->id.revoked;
 
 	if (a->dry_run) {
 		o->result = "dry-run";
@@ -707,10 +749,11 @@ static int revoke_run(struct outcome *o, double t0)
 			goto cleanup;
 		}
 		set_message(o, "would revoke dma-buf %llu (%s, %s) through %s fd %d; "
-			    "checked: magic, inode%s; nothing changed",
+			    "checked: magic, inode%s; %snothing changed",
 			    (unsigned long long)a->inode, msg_size(o->buf->size, size, sizeof(size)),
-			    o->buf->exporter ? o->buf->exporter : "exporter unknown",
-			    who(o), o->fd, o->check_exporter ? ", exporter" : "");
+			    what(o), who(o), o->fd, o->check_exporter ? ", exporter" : "",
+			    o->vfio_revoked ? "revoked by VFIO for now, the ioctl would make it "
+			    "permanent; " : "");
 		o->status = EXIT_OK;
 		goto cleanup;
 	}
@@ -749,10 +792,12 @@ static int revoke_run(struct outcome *o, double t0)
 	}
 	o->result = "revoked";
 	o->status = EXIT_OK;
-	set_message(o, "revoked dma-buf %llu (%s, %s) through %s fd %d",
+	set_message(o, "revoked dma-buf %llu (%s, %s) through %s fd %d%s",
 		    (unsigned long long)a->inode, msg_size(o->buf->size, size, sizeof(size)),
-		    o->buf->exporter ? o->buf->exporter : "exporter unknown",
-		    who(o), o->fd);
+		    what(o), who(o), o->fd,
+		    o->vfio_revoked ? "; VFIO had revoked it for now (memory decoding off or a "
+		    "reset): now it is for good, and its importers, told then, are not told again" :
+		    "");
 
 	if (t)
 		o->status = verify_wait(o, t, t0);
@@ -776,7 +821,7 @@ cleanup:
 int cmd_revoke(int argc, char **argv)
 {
 	struct revoke_args a = { .fd = -1, .timeout = VERIFY_TIMEOUT_DEFAULT };
-	struct outcome o = { .args = &a, .verify_ms = -1, .load_ms = -1 };
+	struct outcome o = { .args = &a, .verify_ms = -1, .load_ms = -1, .was_revoked = -1 };
 	double t0 = mono_ns() / 1e6;
 	int status;
 

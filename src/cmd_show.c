@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "output.h"
 #include "util.h"
+#include "vfio.h"
 
 struct show_args {
 	uint64_t inode;
@@ -43,9 +44,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 static const struct argp show_argp = {
 	NULL, parse, "INODE",
 	"Show all that is known of one dma-buf: size, exporter, name, refcount, "
-	"flags, importers, fences, and every process holding it (by fd, mapping or "
-	"GEM handle) with its cgroup.\vUnknown fields (no source reports them) "
-	"print as 'unknown', null in JSON.  Exit status 2 when INODE does not exist.",
+	"flags, whether it is revoked, importers, fences, and every process holding "
+	"it (by fd, mapping or GEM handle) with its cgroup; for VFIO's buffers the "
+	"PCI device, BAR and ranges they come from.\vUnknown fields (no source "
+	"reports them) print as 'unknown', null in JSON.  Exit status 2 when INODE "
+	"does not exist.",
 	cli_json_children, NULL, NULL
 };
 
@@ -184,6 +187,48 @@ static void print_holders(const struct dmabuf *buf)
 	}
 }
 
+/* Revoked now, and whether for good where the exporter may also revoke
+ * for a while (VFIO: memory decoding off, a reset). */
+static void print_revoked(const struct dmabuf *buf)
+{
+	if (buf->revoked < 0)
+		field("revoked", "unknown%s", vfio_exporter(buf->exporter) ?
+		      " (VFIO tells only the BPF iterator)" : "");
+	else if (!buf->revoked)
+		field("revoked", "no");
+	else if (buf->revoked_for_good > 0)
+		field("revoked", "yes, for good");
+	else if (buf->revoked_for_good == 0)
+		field("revoked", "yes, for now (the exporter may restore access)");
+	else
+		field("revoked", "yes");
+}
+
+/* The exporter's device, for the buffers of exporters that name one. */
+static void print_device(const struct dmabuf *buf)
+{
+	char *s;
+
+	if (!buf->device) {
+		if (vfio_exporter(buf->exporter))
+			field("device", "unknown (needs the BPF iterator)");
+		return;
+	}
+	s = out_escape(buf->device);
+	printf("%-10s %s", "device", s);
+	free(s);
+	if (buf->bar >= 0)
+		printf(" BAR %d", buf->bar);
+	if (buf->device_closed > 0)
+		printf(" (closed by the exporter)");
+	putchar('\n');
+	if (buf->ranges_known) {
+		s = out_ranges(buf, ", ");
+		field("ranges", "%s", s);
+		free(s);
+	}
+}
+
 static void print_human(const struct dmabuf *buf)
 {
 	char size[24];
@@ -211,7 +256,8 @@ static void print_human(const struct dmabuf *buf)
 		field("mode", "0x%x", buf->mode);
 	else
 		field("mode", "unknown");
-	field("revoked", "%s", buf->revoked < 0 ? "unknown" : buf->revoked ? "yes" : "no");
+	print_revoked(buf);
+	print_device(buf);
 	field("seen by", "%s", sources);
 	free(sources);
 	print_attachments(buf);

@@ -113,6 +113,9 @@ static const struct argp trace_argp = {
 	"invalidations and importer callbacks as they happen; confirm for every "
 	"invalidate whether each importer was notified and unmapped.  Needs root "
 	"and a kernel with BTF.\v"
+	"An invalidate says whether it revoked or restored access and why "
+	"(memory decoding, reset, close, ioctl) where the kernel lets us know: "
+	"VFIO's buffers, DMA_BUF_IOCTL_REVOKE.  "
 	"With -J, one JSON object per line; the first is {\"event\": \"start\"} once "
 	"every probe is attached, the last {\"event\": \"summary\"}.  Ctrl-C or "
 	"SIGTERM ends the trace.  Exit status 3 when the kernel refuses BPF or "
@@ -147,6 +150,29 @@ static const char *const kind_names[TRACE_KIND_MAX + 1] = {
 	[TRACE_CALLBACK] = "callback",
 };
 
+/* An invalidate's direction and cause (trace_event.h); NULL: unknown. */
+static const char *const direction_names[TRACE_DIR_MAX + 1] = {
+	[TRACE_DIR_REVOKE] = "revoke",
+	[TRACE_DIR_RESTORE] = "restore",
+};
+
+static const char *const cause_names[TRACE_CAUSE_MAX + 1] = {
+	[TRACE_CAUSE_DECODING] = "memory_decoding",
+	[TRACE_CAUSE_RESET] = "reset",
+	[TRACE_CAUSE_CLOSE] = "close",
+	[TRACE_CAUSE_IOCTL] = "ioctl",
+};
+
+static const char *direction_name(const struct trace_event *e)
+{
+	return e->direction <= TRACE_DIR_MAX ? direction_names[e->direction] : NULL;
+}
+
+static const char *cause_name(const struct trace_event *e)
+{
+	return e->cause <= TRACE_CAUSE_MAX ? cause_names[e->cause] : NULL;
+}
+
 static bool has_attachment(uint32_t kind)
 {
 	return kind == TRACE_ATTACH || kind == TRACE_DETACH || kind == TRACE_MAP ||
@@ -175,6 +201,10 @@ static void event_json(const struct trace_event *e, double t, const char *cbsym)
 		out_json_add(o, "name", out_json_str(e->name[0] ? e->name : NULL));
 	if (e->kind == TRACE_MMAP)
 		out_json_add(o, "offset", out_json_u64(e->arg));
+	if (e->kind == TRACE_INVALIDATE) {
+		out_json_add(o, "direction", out_json_str(direction_name(e)));
+		out_json_add(o, "cause", out_json_str(cause_name(e)));
+	}
 	if (has_attachment(e->kind)) {
 		out_json_add(o, "device", out_json_str(e->device));
 		out_json_add(o, "dynamic", json_object_new_boolean(e->dynamic));
@@ -238,6 +268,10 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	print_kv("exporter", e->exporter);
 	if (has_name(e->kind))
 		print_kv("name", e->name);
+	if (e->kind == TRACE_INVALIDATE) {
+		print_kv("direction", direction_name(e));
+		print_kv("cause", cause_name(e));
+	}
 	if (has_attachment(e->kind)) {
 		print_kv("device", e->device);
 		printf(" %s", e->dynamic ? "dynamic" : "static");

@@ -13,9 +13,10 @@
 
 #include "dmabuf.h"
 #include "util.h"
+#include "vfio.h"
 
 enum field { F_SIZE, F_EXPORTER, F_NAME, F_REFCOUNT, F_FLAGS, F_MODE, F_REVOKED,
-	     F_ATTACH, F_NR };
+	     F_ATTACH, F_FOR_GOOD, F_DEVICE, F_RANGES, F_NR };
 
 #define SRC_NONE 0xff
 
@@ -119,6 +120,8 @@ static void buf_free(struct dmabuf *buf)
 
 	free(buf->exporter);
 	free(buf->name);
+	free(buf->device);
+	free(buf->ranges);
 	free_attachments(buf);
 	for (i = 0; i < buf->nr_fences; i++)
 		free(buf->fences[i]);
@@ -187,6 +190,9 @@ struct dmabuf *dmabuf_get(struct dmabuf_set *set, uint64_t inode, enum dmabuf_so
 	buf->inode = inode;
 	buf->refcount = -1;
 	buf->revoked = -1;
+	buf->revoked_for_good = -1;
+	buf->bar = -1;
+	buf->device_closed = -1;
 	buf->sources = 1u << src;
 
 	if (set->nr_bufs == sp->bufs_alloc) {
@@ -263,10 +269,52 @@ void dmabuf_set_flags(struct dmabuf *buf, enum dmabuf_source src,
 	}
 }
 
+/* The mark means "for good": exporters that can only revoke for good are
+ * revoked now exactly when it is set (dmabuf_set_finish() sees to the
+ * others). */
 void dmabuf_set_revoked(struct dmabuf *buf, enum dmabuf_source src, bool revoked)
 {
 	if (take(buf, F_REVOKED, src))
 		buf->revoked = revoked;
+	if (take(buf, F_FOR_GOOD, src))
+		buf->revoked_for_good = revoked;
+}
+
+void dmabuf_set_revoke_state(struct dmabuf *buf, enum dmabuf_source src, int now, int for_good)
+{
+	if (now >= 0 && take(buf, F_REVOKED, src))
+		buf->revoked = now > 0;
+	if (for_good >= 0 && take(buf, F_FOR_GOOD, src))
+		buf->revoked_for_good = for_good > 0;
+}
+
+void dmabuf_set_device(struct dmabuf *buf, enum dmabuf_source src, const char *name,
+		       int bar, int closed)
+{
+	if (!take(buf, F_DEVICE, src))
+		return;
+	free(buf->device);
+	buf->device = name ? xstrdup(name) : NULL;
+	buf->bar = bar;
+	buf->device_closed = closed;
+}
+
+void dmabuf_add_range(struct dmabuf *buf, enum dmabuf_source src, uint64_t offset,
+		      uint64_t length)
+{
+	struct buf_priv *bp = priv(buf);
+
+	if (bp->src[F_RANGES] != SRC_NONE && bp->src[F_RANGES] != (unsigned char)src) {
+		if (bp->src[F_RANGES] < (unsigned char)src)
+			return;
+		free(buf->ranges);
+		buf->ranges = NULL;
+		buf->nr_ranges = 0;
+	}
+	bp->src[F_RANGES] = (unsigned char)src;
+	buf->ranges_known = true;
+	buf->ranges = xrealloc(buf->ranges, (buf->nr_ranges + 1) * sizeof(*buf->ranges));
+	buf->ranges[buf->nr_ranges++] = (struct dmabuf_range){ offset, length };
 }
 
 /*
@@ -528,6 +576,18 @@ static int cmp_buf(const void *a, const void *b)
 }
 
 /*
+ * VFIO revokes its buffers by itself too, for a while (memory decoding
+ * off, a reset), and says so to nobody but BPF: there fdinfo's mark 0 means
+ * "not for good", not "not revoked".
+ */
+static void revoked_merge(struct dmabuf *buf)
+{
+	if (buf->revoked == 0 && priv(buf)->src[F_REVOKED] == DMABUF_SRC_FDINFO &&
+	    buf->exporter && vfio_exporter(buf->exporter))
+		buf->revoked = -1;
+}
+
+/*
  * Holders are kept sorted as they come (dmabuf_holder()); buffers come in
  * the sources' order.  Sizes are the kernel's size_t each, but a sum of
  * them can pass 2^64 - 1 in a hostile tree: totals saturate and say so.
@@ -543,6 +603,7 @@ void dmabuf_set_finish(struct dmabuf_set *set)
 	for (i = 0; i < set->nr_bufs; i++) {
 		sum = add_sat_u64(sum, set->bufs[i]->size, &saturated);
 		set->bufs[i]->gems_known = set->gem_known;
+		revoked_merge(set->bufs[i]);
 	}
 	if (saturated)
 		dmabuf_warn(set, "buffer sizes add up to more than %llu bytes: totals are "

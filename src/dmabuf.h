@@ -47,6 +47,11 @@ struct dmabuf_gem {
 	uint64_t file;		/* the DRM file's identity (not shown) */
 };
 
+/* A range of the exporter's device memory (VFIO: offset into the BAR). */
+struct dmabuf_range {
+	uint64_t offset, length;
+};
+
 struct dmabuf_holder {
 	pid_t pid;		/* tgid, or tid of a thread with its own fd table */
 	char *comm;
@@ -71,7 +76,7 @@ struct dmabuf {
 	unsigned int flags;	/* file f_flags */
 	bool mode_known;	/* fdinfo knows flags but not f_mode */
 	unsigned int mode;	/* file f_mode */
-	int revoked;		/* 1/0 from a patched kernel's fdinfo; -1 = unknown */
+	int revoked;		/* revoked now: 1/0; -1 = unknown (see revoked_for_good) */
 	bool attachments_known;	/* only debugfs and BPF know attachments */
 	struct dmabuf_attachment *attachments;
 	size_t nr_attachments;
@@ -82,6 +87,17 @@ struct dmabuf {
 	size_t nr_holders;
 	bool gems_known;	/* holders' GEM handles are known (set->gem_known) */
 	unsigned int sources;	/* bit (1 << enum dmabuf_source) per source that saw it */
+	/* Revoked beyond recall (the revoke series' fdinfo mark, a closed VFIO
+	 * device), where revoked may also be temporary (VFIO); -1 = unknown. */
+	int revoked_for_good;
+	/* The device the exporter took the memory from, where it says (VFIO:
+	 * a PCI function's BAR; only the BPF iterator reads it). */
+	char *device;		/* dev_name(), "0000:01:00.0"; NULL = unknown or none */
+	int bar;		/* BAR index; -1 = unknown */
+	int device_closed;	/* the exporter closed the device: 1/0; -1 = unknown */
+	bool ranges_known;
+	struct dmabuf_range *ranges;	/* in the device's memory (BAR offsets) */
+	size_t nr_ranges;
 };
 
 struct dmabuf_source_status {
@@ -133,7 +149,17 @@ void dmabuf_set_refcount(struct dmabuf *buf, enum dmabuf_source src, long refcou
 #define DMABUF_MODE_UNKNOWN	(~0u)
 void dmabuf_set_flags(struct dmabuf *buf, enum dmabuf_source src,
 		      unsigned int flags, unsigned int mode);
+/* The revoke series' fdinfo mark "revoked:": revoked for good, or not. */
 void dmabuf_set_revoked(struct dmabuf *buf, enum dmabuf_source src, bool revoked);
+/* The exporter's own state: revoked now and for good, each 1/0 or -1
+ * unknown (VFIO revokes temporarily too, and only says so to BPF). */
+void dmabuf_set_revoke_state(struct dmabuf *buf, enum dmabuf_source src, int now, int for_good);
+/* The exporter's device (name NULL: none known), BAR and closed, -1 unknown. */
+void dmabuf_set_device(struct dmabuf *buf, enum dmabuf_source src, const char *name,
+		       int bar, int closed);
+/* Ranges come whole from one source, as attachments do. */
+void dmabuf_add_range(struct dmabuf *buf, enum dmabuf_source src, uint64_t offset,
+		      uint64_t length);
 /* Attachments come whole from one source, the one of highest priority.
  * device NULL adds none but says the source knows them (a buffer with none). */
 void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,

@@ -6,9 +6,9 @@
  * the rest of the struct do not matter.  No generated vmlinux.h.
  *
  * Checked against Linux 6.12 and 7.2 (include/linux/dma-buf.h, fs.h,
- * device.h, sched.h, pid.h, mm_types.h, cgroup-defs.h, kernfs.h,
- * include/drm/drm_file.h, drm_prime.h, drivers/gpu/drm/drm_prime.c,
- * kernel/bpf/dmabuf_iter.c, task_iter.c).
+ * device.h, sched.h, pid.h, mm_types.h, cgroup-defs.h, kernfs.h, pci.h,
+ * pci-p2pdma.h, include/drm/drm_file.h, drm_prime.h, drivers/gpu/drm/drm_prime.c,
+ * drivers/vfio/pci/vfio_pci_dmabuf.c, kernel/bpf/dmabuf_iter.c, task_iter.c).
  */
 #ifndef DMABUFCTL_DMABUF_KERN_H
 #define DMABUFCTL_DMABUF_KERN_H
@@ -202,6 +202,8 @@ struct dma_buf {
 	struct list_head attachments;
 	const char *exp_name;
 	const char *name;
+	void *priv;		/* the exporter's */
+	bool revoked;		/* the revoke series only (tests/kernel): check it exists */
 } __pai;
 
 struct dma_buf_attach_ops;
@@ -222,6 +224,45 @@ struct dma_buf_attach_ops___old {
 
 struct dma_buf_attach_ops___new {
 	void (*invalidate_mappings)(struct dma_buf_attachment *attach);
+} __pai;
+
+/*
+ * VFIO's dma-bufs (6.19+, drivers/vfio/pci/vfio_pci_dmabuf.c): PCI BAR
+ * ranges.  struct vfio_pci_dma_buf is private to that file, in vmlinux BTF
+ * or in the vfio_pci_core module's; readers check it exists (vfio.bpf.h).
+ * Integers whose size follows the architecture (phys_addr_t, size_t) are
+ * read with their kernel size (BPF_CORE_READ_BITFIELD_PROBED).
+ */
+struct resource {
+	__u64 start;		/* resource_size_t */
+	__u64 end;
+} __pai;
+
+struct pci_dev {
+	struct device dev;
+	struct resource resource[6];	/* the standard BARs come first */
+} __pai;
+
+struct p2pdma_provider {
+	struct device *owner;	/* the PCI function's device: outlives VFIO's close */
+} __pai;
+
+struct phys_vec {
+	__u64 paddr;		/* phys_addr_t: CPU physical address */
+	__u64 len;		/* size_t */
+} __pai;
+
+struct vfio_pci_core_device {
+	struct pci_dev *pdev;
+} __pai;
+
+struct vfio_pci_dma_buf {
+	struct dma_buf *dmabuf;
+	struct vfio_pci_core_device *vdev;	/* NULL once the device is closed */
+	struct phys_vec *phys_vec;		/* nr_ranges of them */
+	struct p2pdma_provider *provider;
+	__u32 nr_ranges;
+	__u8 revoked:1;		/* no access now: decoding off, reset, closed, ioctl */
 } __pai;
 
 /* BPF iterator context (6.16+, kernel/bpf/dmabuf_iter.c). */

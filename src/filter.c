@@ -8,8 +8,9 @@
 #include "cli.h"
 #include "filter.h"
 #include "util.h"
+#include "vfio.h"
 
-enum { OPT_NAME = 0x400, OPT_IMPORTER, OPT_MIN_SIZE, OPT_ORPHANS };
+enum { OPT_NAME = 0x400, OPT_IMPORTER, OPT_DEVICE, OPT_MIN_SIZE, OPT_ORPHANS };
 
 static const struct argp_option filter_options[] = {
 	{ "pid", 'p', "PID", 0, "Only buffers these processes hold (PID,... or repeated)", 0 },
@@ -18,6 +19,8 @@ static const struct argp_option filter_options[] = {
 	{ "name", OPT_NAME, "GLOB", 0, "Only buffers whose name matches (repeatable)", 0 },
 	{ "importer", OPT_IMPORTER, "DEVICE", 0, "Only buffers attached to these devices "
 	  "(DEVICE,... or repeated; glob patterns)", 0 },
+	{ "device", OPT_DEVICE, "DEVICE", 0, "Only buffers exported from these devices, "
+	  "e.g. a PCI address for VFIO (DEVICE,... or repeated; glob patterns)", 0 },
 	{ "min-size", OPT_MIN_SIZE, "SIZE", 0, "Only buffers of at least SIZE bytes "
 	  "(K, M, G, T: base 1024)", 0 },
 	{ "orphans", OPT_ORPHANS, NULL, 0, "Only buffers no process holds", 0 },
@@ -85,6 +88,13 @@ static void add_importer(void *ctx, const char *item)
 	add_str(&f->importers, &f->nr_importers, item);
 }
 
+static void add_device(void *ctx, const char *item)
+{
+	struct buf_filter *f = ctx;
+
+	add_str(&f->devices, &f->nr_devices, item);
+}
+
 void filter_add_inode(struct buf_filter *f, uint64_t inode)
 {
 	f->inodes = xrealloc(f->inodes, (f->nr_inodes + 1) * sizeof(*f->inodes));
@@ -116,6 +126,9 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 	case OPT_IMPORTER:
 		cli_each_item("--importer", arg, add_importer, f);
 		break;
+	case OPT_DEVICE:
+		cli_each_item("--device", arg, add_device, f);
+		break;
 	case OPT_MIN_SIZE:
 		if (parse_size(arg, &f->min_size))
 			cli_usage("--min-size: '%s': not a size (4096, 64K, 1M, 2G)", arg);
@@ -135,6 +148,9 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 			cli_usage("--orphans: --source %s does not see holders", gopts.source);
 		if (f->nr_importers && gopts.source && !strcmp(gopts.source, "procfs"))
 			cli_usage("--importer: --source procfs does not see importers");
+		if (f->nr_devices && gopts.source && strcmp(gopts.source, "bpf"))
+			cli_usage("--device: --source %s does not see exporters' devices",
+				  gopts.source);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -166,6 +182,9 @@ bool filter_match(const struct buf_filter *f, const struct dmabuf *buf)
 	}
 	if (f->nr_exporters && (!buf->exporter ||
 				!glob_any(f->exporters, f->nr_exporters, buf->exporter)))
+		return false;
+	if (f->nr_devices && (!buf->device ||
+			      !glob_any(f->devices, f->nr_devices, buf->device)))
 		return false;
 	if (f->nr_names && !glob_any(f->names, f->nr_names, buf->name ? buf->name : ""))
 		return false;
@@ -223,6 +242,16 @@ int filter_check(const struct buf_filter *f, const struct dmabuf_set *set)
 			return EXIT_FAIL;
 		}
 	}
+	/* Only VFIO's buffers name a device, and only BPF reads it. */
+	if (f->nr_devices && !set->status[DMABUF_SRC_BPF].used) {
+		for (i = 0; i < set->nr_bufs && !vfio_exporter(set->bufs[i]->exporter); i++)
+			;
+		if (i < set->nr_bufs) {
+			err_msg("--device", "cannot tell", "only the BPF iterator knows "
+				"VFIO buffers' devices, and it did not run");
+			return EXIT_FAIL;
+		}
+	}
 	return EXIT_OK;
 }
 
@@ -271,5 +300,6 @@ void filter_free(struct buf_filter *f)
 	free_strs(f->exporters, f->nr_exporters);
 	free_strs(f->names, f->nr_names);
 	free_strs(f->importers, f->nr_importers);
+	free_strs(f->devices, f->nr_devices);
 	free(f->inodes);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which buffers a listing shows, and in which order: list's and watch's
- * selection options (filter_argp: -p, -e, --name, --importer, --min-size,
+ * selection options (filter_argp: -p, -e, --name, --importer, --device, --min-size,
  * --orphans, -x/--sort).  Filters of one kind match any of their values
  * (-p 1,2 -p 3), filters of different kinds all must match.
  */
@@ -27,6 +27,8 @@ struct buf_filter {
 	size_t nr_names;
 	char **importers;	/* globs on attached devices */
 	size_t nr_importers;
+	char **devices;		/* globs on the exporter's device (VFIO: PCI address) */
+	size_t nr_devices;
 	uint64_t min_size;	/* 0: any */
 	bool orphans;		/* held by no process */
 	uint64_t *inodes;	/* list's INODE arguments */
@@ -52,8 +54,8 @@ void filter_add_inode(struct buf_filter *f, uint64_t inode);
 int filter_check_pids(const struct buf_filter *f);
 /*
  * After the scan: EXIT_OK, or 1 after saying why the filter cannot be
- * answered (--orphans or --importer when no source that ran knows holders
- * or importers).
+ * answered (--orphans, --importer or --device when no source that ran knows
+ * holders, importers or exporters' devices).
  */
 int filter_check(const struct buf_filter *f, const struct dmabuf_set *set);
 /* Keep the buffers that match, in --sort order. */

@@ -6,6 +6,9 @@
  * dmabuf_collect (iter/dmabuf, Linux 6.16+, kernel/bpf/dmabuf_iter.c): per
  * buffer one iter_buf record, then one iter_att per attachment and an
  * ITER_MAGIC_MORE record when there are more than ITER_MAX_ATTACH.
+ * dmabuf_collect_dev is the same plus, for a VFIO buffer, an iter_dev
+ * after its iter_buf (its PCI function, BAR, ranges and revoked state,
+ * vfio.bpf.h); bpf_iters.c loads one of the two.
  *
  * task_fds (iter/task_file): every dma-buf fd of every process, and every
  * GEM handle a DRM file holds on a dma-buf, with the holder as /proc names
@@ -25,6 +28,7 @@
 #include <bpf/bpf_core_read.h>
 #include "iter_record.h"
 #include "dmabuf_core.bpf.h"
+#include "vfio.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -37,6 +41,7 @@ struct scratch {
 	struct iter_gem g;
 	struct iter_vma v;
 	struct iter_hdr h;
+	struct iter_dev dv;
 };
 
 struct {
@@ -77,8 +82,8 @@ static long walk_one(__u32 i, struct walk *w)
 	return 0;
 }
 
-SEC("iter/dmabuf")
-int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
+/* dev: also each buffer's device where the exporter names one (VFIO). */
+static __always_inline int collect(struct bpf_iter__dmabuf *ctx, bool dev)
 {
 	struct dma_buf *buf = ctx->dmabuf;
 	struct scratch *s;
@@ -106,6 +111,11 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 	s->b.name[0] = 0;
 	read_buf_names(buf, s->b.exporter, s->b.name, false);
 	bpf_seq_write(ctx->meta->seq, &s->b, sizeof(s->b));
+	if (dev && vfio_read_dev(buf, s->b.exporter, &s->dv)) {
+		s->dv.magic = ITER_MAGIC_DEV;
+		s->dv.inode = s->b.inode;
+		bpf_seq_write(ctx->meta->seq, &s->dv, sizeof(s->dv));
+	}
 
 	s->a.magic = ITER_MAGIC_ATT;
 	s->a.inode = s->b.inode;
@@ -122,6 +132,24 @@ int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
 		bpf_seq_write(ctx->meta->seq, &s->a, sizeof(s->a));
 	}
 	return 0;
+}
+
+SEC("iter/dmabuf")
+int dmabuf_collect(struct bpf_iter__dmabuf *ctx)
+{
+	return collect(ctx, false);
+}
+
+/*
+ * The same with VFIO's devices: a program of its own, loaded only where
+ * VFIO buffers may exist, since resolving VFIO's types makes libbpf read
+ * every module's BTF on kernels that have vfio_pci_core as a module or not
+ * at all (source_bpf.c chooses).
+ */
+SEC("iter/dmabuf")
+int dmabuf_collect_dev(struct bpf_iter__dmabuf *ctx)
+{
+	return collect(ctx, true);
 }
 
 /* ---- task iterators ---- */

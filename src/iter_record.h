@@ -4,9 +4,9 @@
  * loaders (source_bpf.c, source_tasks.c).  Each record starts with its kind
  * (magic), so a writer emits as it walks and the reader needs no count.
  *
- * dma-buf iterator: per buffer one iter_buf, then one iter_att per
- * attachment, then one of kind ITER_MAGIC_MORE when it stopped at
- * ITER_MAX_ATTACH.
+ * dma-buf iterator: per buffer one iter_buf, then (dmabuf_collect_dev, a
+ * VFIO buffer) one iter_dev, then one iter_att per attachment, then one of
+ * kind ITER_MAGIC_MORE when it stopped at ITER_MAX_ATTACH.
  *
  * task_file iterator: first an iter_hdr, then one iter_fd per dma-buf fd,
  * and per DRM fd whose file holds GEM handles on dma-bufs (PRIME) one
@@ -38,6 +38,9 @@
 #define ITER_MAGIC_GEM	0x6467656d	/* "dgem": struct iter_gem */
 #define ITER_MAGIC_GMOR	0x64676d72	/* "dgmr": struct iter_gem, no data */
 #define ITER_MAGIC_VMA	0x64766d61	/* "dvma": struct iter_vma */
+#define ITER_MAGIC_DEV	0x64646576	/* "ddev": struct iter_dev */
+
+#define ITER_MAX_RANGES	16	/* ranges listed per buffer */
 
 /* iter_hdr.features: what the programs were loaded with. */
 #define ITER_F_GEM	(1u << 0)	/* DRM types found: GEM handles are walked */
@@ -121,6 +124,30 @@ struct iter_vma {
 	__u64 vm_flags;
 	struct iter_task t;	/* pid is the tgid: an address space per process */
 	struct iter_desc d;
+};
+
+/*
+ * The device an exporter took the buffer's memory from, where it says
+ * (vfio_pci_core: a PCI function's BAR, vfio.bpf.h), right after its
+ * iter_buf.  Ranges are offsets into the BAR, listed only when the BAR is
+ * known; nr_ranges is the buffer's count, more than ITER_MAX_RANGES.
+ */
+struct iter_range {
+	__u64 offset;
+	__u64 length;
+};
+
+struct iter_dev {
+	__u32 magic;		/* ITER_MAGIC_DEV */
+	__s32 bar;		/* BAR index, -1 unknown */
+	__u64 inode;		/* its buffer's */
+	__u32 nr_ranges;
+	__s8 revoked;		/* no access now (temporarily or for good): 1, 0, -1 unknown */
+	__s8 revoked_for_good;	/* 1, 0, -1 unknown */
+	__s8 closed;		/* the exporter closed the device: 1, 0, -1 unknown */
+	__u8 pad;
+	char bdf[REC_DEV_LEN];	/* dev_name(): "0000:01:00.0" */
+	struct iter_range ranges[ITER_MAX_RANGES];
 };
 
 #endif

@@ -8,7 +8,7 @@ bin_PROGRAMS += src/dmabufctl
 src_dmabufctl_SOURCES = \
 	src/dmabufctl.c src/cli.c src/cli.h \
 	src/util.c src/util.h src/clock.h \
-	src/dmabuf.c src/dmabuf.h src/dmabuf_groups.c \
+	src/dmabuf.c src/dmabuf.h src/dmabuf_groups.c src/vfio.c src/vfio.h \
 	src/output.c src/output_json.c src/output.h src/utf8.c src/utf8.h \
 	src/source.h src/scan.c src/cgroup.c src/cgroup.h \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
@@ -26,7 +26,7 @@ src_dmabufctl_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 src_dmabufctl_LDFLAGS = -pthread
 
 EXTRA_DIST += src/dmabuf_kern.h src/kprobe_regs.h src/dmabuf_core.bpf.h src/trace.bpf.c \
-	src/iter.bpf.c
+	src/iter.bpf.c src/vfio.bpf.h
 
 if HAVE_BPF
 src_dmabufctl_SOURCES += \
@@ -63,7 +63,7 @@ BPF_CFLAGS = -g -gdwarf-5 -gembed-source -O2 -target $(BPF_TARGET) \
 src/%.bpf.o: $(top_srcdir)/src/%.bpf.c $(top_srcdir)/src/dmabuf_kern.h \
 		$(top_srcdir)/src/bpf_record.h $(top_srcdir)/src/trace_event.h \
 		$(top_srcdir)/src/iter_record.h $(top_srcdir)/src/dmabuf_core.bpf.h \
-		$(top_srcdir)/src/kprobe_regs.h
+		$(top_srcdir)/src/kprobe_regs.h $(top_srcdir)/src/vfio.bpf.h
 	$(AM_V_GEN)$(MKDIR_P) src && $(CLANG) $(BPF_CFLAGS) -c $(abspath $<) -o $@.tmp && \
 		$(LLVM_STRIP) -g $@.tmp && mv $@.tmp $@
 

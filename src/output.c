@@ -198,6 +198,21 @@ char *out_sources(const struct dmabuf *buf)
 	return out_join_end(&j);
 }
 
+char *out_ranges(const struct dmabuf *buf, const char *sep)
+{
+	struct out_join j;
+	char len[24];
+	size_t i;
+
+	if (!buf->ranges_known)
+		return xstrdup("-");
+	out_join_begin(&j, sep);
+	for (i = 0; i < buf->nr_ranges; i++)
+		out_join_add(&j, "0x%llx+%s", (unsigned long long)buf->ranges[i].offset,
+			     out_size(buf->ranges[i].length, len, sizeof(len)));
+	return out_join_end(&j);
+}
+
 const char *out_size(uint64_t bytes, char *buf, size_t len)
 {
 	if (oopts.bytes || oopts.json) {

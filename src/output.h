@@ -149,6 +149,9 @@ char *out_holders(const struct dmabuf *buf, enum out_holders which, const char *
 		  bool escape);
 /* The sources that saw buf, "bpf,procfs".  Free it. */
 char *out_sources(const struct dmabuf *buf);
+/* buf's ranges as "0xOFFSET+LENGTH" (the length as out_size() prints it)
+ * joined by sep; "-" when unknown.  Free it. */
+char *out_ranges(const struct dmabuf *buf, const char *sep);
 
 /* "4M" or, with -b, "4194304"; buf must hold 24 bytes. */
 const char *out_size(uint64_t bytes, char *buf, size_t len);

@@ -265,6 +265,39 @@ static struct json_object *json_attachment(const struct dmabuf_attachment *a)
 	return obj;
 }
 
+/* The exporter's device (VFIO: the PCI function), null when unknown. */
+static struct json_object *json_device(const struct dmabuf *buf)
+{
+	struct json_object *obj;
+
+	if (!buf->device)
+		return NULL;
+	obj = json_object_new_object();
+	out_json_add(obj, "bdf", out_json_str(buf->device));
+	out_json_add(obj, "bar", buf->bar < 0 ? NULL : json_object_new_int(buf->bar));
+	out_json_add(obj, "closed", buf->device_closed < 0 ? NULL :
+		     json_object_new_boolean(buf->device_closed));
+	return obj;
+}
+
+static struct json_object *json_ranges(const struct dmabuf *buf)
+{
+	struct json_object *arr;
+	size_t i;
+
+	if (!buf->ranges_known)
+		return NULL;
+	arr = out_json_array(buf->nr_ranges);
+	for (i = 0; i < buf->nr_ranges; i++) {
+		struct json_object *r = json_object_new_object();
+
+		out_json_add(r, "offset", out_json_u64(buf->ranges[i].offset));
+		out_json_add(r, "length", out_json_u64(buf->ranges[i].length));
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}
+
 /* Only debugfs (and the BPF iterator) see fences; elsewhere they are unknown. */
 struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 {
@@ -309,6 +342,13 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 	for (i = 0; i < buf->nr_holders; i++)
 		json_object_array_add(arr, json_holder(&buf->holders[i], buf->gems_known, detail));
 	out_json_add(obj, "processes", arr);
+
+	/* Added later, after the first keys: the exporter's device (VFIO). */
+	out_json_add(obj, "device", json_device(buf));
+	out_json_add(obj, "ranges", json_ranges(buf));
+	if (detail)
+		out_json_add(obj, "revoked_permanently", buf->revoked_for_good < 0 ? NULL :
+			     json_object_new_boolean(buf->revoked_for_good));
 	return obj;
 }
 

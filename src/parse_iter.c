@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The BPF iterator's records (iter.bpf.c, layout in iter_record.h): per buffer an
- * iter_buf, then an iter_att per attachment, then maybe an ITER_MAGIC_MORE
- * record.  Records are self-describing; an attachment must follow its own
- * buffer.  Early 6.16 kernels cut the output after the first read(), which
+ * iter_buf, maybe an iter_dev (VFIO's device, vfio.c), then an iter_att per
+ * attachment, then maybe an ITER_MAGIC_MORE record.  Records are
+ * self-describing; each must follow its own buffer.  Early 6.16 kernels cut the output after the first read(), which
  * the reader (source_bpf.c) works around; what still does not add up is
  * reported here.
  */
@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "iter_record.h"
 #include "util.h"
+#include "vfio.h"
 
 static void nul_terminate(char *s, size_t n)
 {
@@ -53,6 +54,18 @@ void parse_iter_records(struct dmabuf_set *set, const void *records, size_t len,
 			dmabuf_set_flags(buf, DMABUF_SRC_BPF, b.f_flags, b.f_mode);
 			/* Known, possibly empty. */
 			dmabuf_add_attachment(buf, DMABUF_SRC_BPF, NULL, NULL, -1);
+			continue;
+		}
+		if (magic == ITER_MAGIC_DEV) {
+			struct iter_dev d;
+
+			if (len - off < sizeof(d))
+				goto short_read;
+			memcpy(&d, data + off, sizeof(d));
+			off += sizeof(d);
+			if (!buf || d.inode != inode)
+				goto garbled;
+			vfio_dev_record(set, buf, &d);
 			continue;
 		}
 		if (magic != ITER_MAGIC_ATT && magic != ITER_MAGIC_MORE)

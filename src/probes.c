@@ -33,6 +33,7 @@ struct hook {
 	struct bpf_program *fe[2];	/* fentry/fexit programs */
 	struct bpf_program *kp[2];	/* kprobe programs */
 	bool kp_ret[2];			/* kretprobe */
+	bool optional;			/* detail only: absent is not "missing" */
 };
 
 static void hooks_init(struct trace_bpf *s, struct hook *h, size_t *nr)
@@ -40,7 +41,7 @@ static void hooks_init(struct trace_bpf *s, struct hook *h, size_t *nr)
 	size_t n = 0;
 
 #define HOOK(n0, n1, fe0, fe1, kp0, r0, kp1, r1) \
-	h[n++] = (struct hook){ { n0, n1 }, NULL, { fe0, fe1 }, { kp0, kp1 }, { r0, r1 } }
+	h[n++] = (struct hook){ { n0, n1 }, NULL, { fe0, fe1 }, { kp0, kp1 }, { r0, r1 }, false }
 	HOOK("dma_buf_export", NULL, s->progs.fx_export, NULL,
 	     s->progs.kr_export, true, NULL, false);
 	HOOK("dma_buf_file_release", NULL, s->progs.fe_release, NULL,
@@ -63,6 +64,21 @@ static void hooks_init(struct trace_bpf *s, struct hook *h, size_t *nr)
 	HOOK("dma_buf_invalidate_mappings", "dma_buf_move_notify", s->progs.fe_inval, s->progs.fx_inval,
 	     s->progs.kp_inval, false, s->progs.kr_inval, true);
 #undef HOOK
+	/* Why an invalidate happens and which way (VFIO, 6.19+; the revoke
+	 * series' ioctl): entry and exit of each. */
+#define DETAIL(n0, fe0, fe1, kp0, kp1) \
+	h[n++] = (struct hook){ { n0, NULL }, NULL, { fe0, fe1 }, { kp0, kp1 }, { false, true }, true }
+	DETAIL("vfio_pci_dma_buf_move", s->progs.fe_vfio_move, s->progs.fx_vfio_move,
+	       s->progs.kp_vfio_move, s->progs.kr_vfio_move);
+	DETAIL("vfio_basic_config_write", s->progs.fe_vfio_decoding, s->progs.fx_vfio_decoding,
+	       s->progs.kp_vfio_decoding, s->progs.kr_vfio_decoding);
+	DETAIL("vfio_pci_core_ioctl", s->progs.fe_vfio_ioctl, s->progs.fx_vfio_ioctl,
+	       s->progs.kp_vfio_ioctl, s->progs.kr_vfio_ioctl);
+	DETAIL("vfio_pci_dma_buf_cleanup", s->progs.fe_vfio_close, s->progs.fx_vfio_close,
+	       s->progs.kp_vfio_close, s->progs.kr_vfio_close);
+	DETAIL("dma_buf_ioctl", s->progs.fe_revoke_ioctl, s->progs.fx_revoke_ioctl,
+	       s->progs.kp_revoke_ioctl, s->progs.kr_revoke_ioctl);
+#undef DETAIL
 	*nr = n;
 }
 
@@ -104,11 +120,25 @@ void probes_unload(struct probes *pr)
 	pr->skel = NULL;
 }
 
+/* An optional hook whose target libbpf cannot use: none of its programs. */
+static void hook_drop(struct hook *h, bool kprobe)
+{
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct bpf_program *p = kprobe ? h->kp[k] : h->fe[k];
+
+		if (p)
+			bpf_program__set_autoload(p, false);
+	}
+	h->func = NULL;
+}
+
 int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64_t wake_ns,
 		bool kprobe, char *stage, size_t stage_len)
 {
 	uint64_t ts = mono_ns();
-	struct hook hooks[16];
+	struct hook hooks[24];
 	struct bpf_program *p;
 	size_t nr, i, k;
 	int ret;
@@ -132,7 +162,8 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 			if (kernel_btf_has_func(kb, h->names[k]))
 				break;
 		if (k == 2 || !h->names[k]) {
-			pr->missing[pr->nr_missing++] = h->names[0];
+			if (!h->optional)
+				pr->missing[pr->nr_missing++] = h->names[0];
 			continue;
 		}
 		h->func = h->names[k];
@@ -142,6 +173,10 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 				continue;
 			bpf_program__set_autoload(p, true);
 			if (!kprobe && (ret = bpf_program__set_attach_target(p, 0, h->func))) {
+				if (h->optional) {
+					hook_drop(h, kprobe);
+					break;
+				}
 				snprintf(stage, stage_len, "target %s", h->func);
 				return ret;
 			}
@@ -169,6 +204,7 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 	bpf_util_debug_step("trace", "load (verifier)", &ts);
 	for (i = 0; i < nr; i++) {
 		struct hook *h = &hooks[i];
+		size_t first = pr->nr_links;
 
 		if (!h->func)
 			continue;
@@ -177,10 +213,18 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 			if (!p)
 				continue;
 			ret = attach_one(pr, p, kprobe, h->kp_ret[k], h->func);
+			if (ret && h->optional)
+				break;
 			if (ret) {
 				snprintf(stage, stage_len, "attach %s", h->func);
 				return ret;
 			}
+		}
+		/* An entry without its exit would leave its stash behind. */
+		if (k < 2) {
+			while (pr->nr_links > first)
+				bpf_link__destroy(pr->links[--pr->nr_links]);
+			continue;
 		}
 		pr->funcs[pr->nr_funcs++] = h->func;
 	}

@@ -34,11 +34,11 @@ static void on_invalidated(void *ctx, uint64_t inode, bool shown,
 	}
 }
 
-int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
+int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout, bool expect,
 		       struct tracer_confirm **out, size_t *nr)
 {
 	const struct tracer_handlers h = { .invalidated = on_invalidated };
-	uint64_t end = mono_ns() + (uint64_t)(timeout * 1e9) + TRACER_SLACK_NS;
+	uint64_t end = mono_ns() + (expect ? (uint64_t)(timeout * 1e9) : 0) + TRACER_SLACK_NS;
 	struct wait w = { .inode = inode };
 	int ret = 0;
 

@@ -7,6 +7,7 @@
 #ifndef DMABUFCTL_REVOKE_VERIFY_H
 #define DMABUFCTL_REVOKE_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,9 +18,12 @@
  * or timed out after timeout seconds): 0 with *out (free with
  * revoke_confirms_free()) and *nr, possibly 0 (no attachments);
  * -ETIMEDOUT when no invalidate came within the timeout; -EINTR on a
- * signal, or another -errno.
+ * signal, or another -errno.  Without expect (the exporter had revoked the
+ * buffer already: VFIO), an invalidate is looked for only among the
+ * records the ioctl left, TRACER_SLACK_NS long: the ioctl invalidates
+ * before it returns, if at all.
  */
-int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout,
+int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout, bool expect,
 		       struct tracer_confirm **out, size_t *nr);
 void revoke_confirms_free(struct tracer_confirm *c, size_t nr);
 

@@ -7,7 +7,8 @@
  * find every holder (fds, GEM handles, mappings) in one pass with no /proc
  * walk; the dma-buf iterator (6.16+) lists every buffer, so debugfs is then
  * read only for what it alone has (show's fences), and otherwise lists the
- * buffers no process holds.
+ * buffers no process holds.  The dma-buf iterator also reads what VFIO
+ * keeps private: a buffer's PCI device, BAR ranges and revoked state.
  *
  * Without them (not root, no BTF, BPF refused, a kernel before 5.17, a
  * replayed tree) the procfs path: debugfs bufinfo lists every buffer, for a

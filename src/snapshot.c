@@ -20,6 +20,7 @@
  * for a billion mappings, which are counted in the model one by one. */
 #define MAX_MAPPINGS	(1 << 16)
 #define MAX_PID		(1 << 22)	/* PID_MAX_LIMIT */
+#define MAX_RANGES	4096		/* a buffer's ranges, far more than VFIO's */
 
 struct parse {
 	char *why;
@@ -144,6 +145,47 @@ static int attachments(struct parse *p, struct dmabuf *buf, struct json_object *
 	return 0;
 }
 
+/*
+ * The exporter's device and its ranges (VFIO's buffers, list -J since the
+ * VFIO support): optional, as older snapshots have neither key.
+ */
+static int exporter_device(struct parse *p, struct dmabuf *buf, struct json_object *o)
+{
+	struct json_object *dev = member(o, "device"), *ranges = member(o, "ranges");
+	int64_t bar = -1, off, len;
+	const char *bdf;
+	int closed = -1;
+	size_t i, n;
+
+	if (dev) {
+		struct json_object *v = member(dev, "closed");
+
+		if (!is(dev, json_type_object) || string_or_null(p, dev, "bdf", &bdf) || !bdf)
+			return fail(p, "device: no bdf");
+		if (member(dev, "bar") && number(p, dev, "bar", 0, 5, &bar))
+			return -EINVAL;
+		if (v && !is(v, json_type_boolean))
+			return fail(p, "device: closed: not a boolean");
+		if (v)
+			closed = json_object_get_boolean(v);
+		dmabuf_set_device(buf, DMABUF_SRC_DEBUGFS, bdf, (int)bar, closed);
+	}
+	if (!ranges)
+		return 0;
+	if (!is(ranges, json_type_array) || json_object_array_length(ranges) > MAX_RANGES)
+		return fail(p, "ranges: not an array of at most %d", MAX_RANGES);
+	n = json_object_array_length(ranges);
+	for (i = 0; i < n; i++) {
+		struct json_object *r = json_object_array_get_idx(ranges, i);
+
+		if (!is(r, json_type_object) || number(p, r, "offset", 0, INT64_MAX, &off) ||
+		    number(p, r, "length", 0, INT64_MAX, &len))
+			return fail(p, "ranges[%zu]: no offset and length", i);
+		dmabuf_add_range(buf, DMABUF_SRC_DEBUGFS, (uint64_t)off, (uint64_t)len);
+	}
+	return 0;
+}
+
 static int buffer(struct parse *p, struct dmabuf_set *set, struct json_object *o)
 {
 	struct json_object *procs = member(o, "processes"), *att, *v;
@@ -178,7 +220,7 @@ static int buffer(struct parse *p, struct dmabuf_set *set, struct json_object *o
 	dmabuf_set_name(buf, DMABUF_SRC_DEBUGFS, name);
 	if (refs >= 0)
 		dmabuf_set_refcount(buf, DMABUF_SRC_DEBUGFS, (long)refs);
-	if (attachments(p, buf, att))
+	if (attachments(p, buf, att) || exporter_device(p, buf, o))
 		return -EINVAL;
 	at = strlen(p->where);
 	n = json_object_array_length(procs);

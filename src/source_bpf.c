@@ -20,6 +20,7 @@
 #include "iter_record.h"
 #include "ksyms.h"
 #include "util.h"
+#include "vfio.h"
 
 /* The iterator's callback addresses, named from kallsyms. */
 static const char *callback_name(void *ks, uint64_t addr)
@@ -35,7 +36,7 @@ static const enum dmabuf_source iter_source[BPF_ITER_NR] = {
 
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
-	struct bpf_iters_opts io = { .pin = opts->pin };
+	struct bpf_iters_opts io = { .pin = opts->pin, .devices = vfio_in_kernel() };
 	struct bpf_iters it;
 	int k, ret = -EOPNOTSUPP;
 

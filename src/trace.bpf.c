@@ -63,7 +63,8 @@ static __always_inline void ev_submit(struct trace_event *e)
  * callee must then not report twice; the compiler may or may not inline the
  * callee, so both are hooked), and kprobe arguments kept for the kretprobe.
  */
-enum { ST_MAP_UNLOCKED = 1, ST_UNMAP_UNLOCKED, ST_MAP, ST_MMAP, ST_EXPORT, ST_INVALIDATE };
+enum { ST_MAP_UNLOCKED = 1, ST_UNMAP_UNLOCKED, ST_MAP, ST_MMAP, ST_EXPORT, ST_INVALIDATE,
+       ST_CAUSE, ST_DIRECTION };
 
 struct stash_key {
 	__u32 tid;
@@ -109,6 +110,18 @@ static __always_inline int stash_has(__u32 what)
 	struct stash_key k = { (__u32)bpf_get_current_pid_tgid(), what };
 
 	return bpf_map_lookup_elem(&stash, &k) != NULL;
+}
+
+/* Returns 1 and fills *v when present; keeps it. */
+static __always_inline int stash_peek(__u32 what, struct stash_val *v)
+{
+	struct stash_key k = { (__u32)bpf_get_current_pid_tgid(), what };
+	struct stash_val *p = bpf_map_lookup_elem(&stash, &k);
+
+	if (!p)
+		return 0;
+	*v = *p;
+	return 1;
 }
 
 static __always_inline void stash_del(__u32 what)
@@ -158,6 +171,8 @@ static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
 	e->exporter[0] = 0;
 	e->name[0] = 0;
 	e->device[0] = 0;
+	e->direction = TRACE_DIR_UNKNOWN;
+	e->cause = TRACE_CAUSE_UNKNOWN;
 	return e;
 }
 
@@ -269,6 +284,23 @@ static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
 	return 0;
 }
 
+/*
+ * Why this thread invalidates, and which way, where an enclosing call told
+ * (the cause hooks below): VFIO's vfio_pci_dma_buf_move() says the
+ * direction, the outer VFIO call or the revoke ioctl the cause.
+ */
+static __always_inline void fill_why(struct trace_event *e)
+{
+	struct stash_val v;
+
+	if (stash_peek(ST_CAUSE, &v))
+		e->cause = (__u32)v.a;
+	if (stash_peek(ST_DIRECTION, &v))
+		e->direction = (__u32)v.a;
+	else if (e->cause == TRACE_CAUSE_IOCTL)
+		e->direction = TRACE_DIR_REVOKE;
+}
+
 static __always_inline int do_invalidate(struct dma_buf *buf)
 {
 	struct dma_buf_attachment *att;
@@ -285,6 +317,7 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 	if (!e)
 		return 0;
 	fill_buf(e, buf, false);
+	fill_why(e);
 	id = e->ts;
 	inval_until = e->ts + wake_window_ns;
 	ev_submit(e);
@@ -460,6 +493,110 @@ int BPF_PROG(fx_inval, struct dma_buf *buf)
 	return do_inv_done(buf);
 }
 
+/*
+ * Why an invalidate happens (fill_why()): each entry stashes the cause for
+ * its thread, each exit drops it.  VFIO's (6.19+: vfio-pci, maybe a module)
+ * and the revoke series' functions: optional, missing ones only cost the
+ * detail (probes.c).
+ */
+#define VFIO_DEVICE_RESET		0x3b6f	/* _IO(';', 100 + 11) */
+#define VFIO_DEVICE_PCI_HOT_RESET	0x3b71	/* _IO(';', 100 + 13) */
+#define DMA_BUF_IOCTL_REVOKE		0x6204	/* _IO('b', 4): the revoke series */
+
+static __always_inline __u32 vfio_ioctl_cause(unsigned int cmd)
+{
+	return cmd == VFIO_DEVICE_RESET || cmd == VFIO_DEVICE_PCI_HOT_RESET ?
+	       TRACE_CAUSE_RESET : TRACE_CAUSE_UNKNOWN;
+}
+
+static __always_inline __u32 dmabuf_ioctl_cause(unsigned int cmd)
+{
+	return cmd == DMA_BUF_IOCTL_REVOKE ? TRACE_CAUSE_IOCTL : TRACE_CAUSE_UNKNOWN;
+}
+
+static __always_inline int cause_enter(__u32 cause)
+{
+	if (cause)
+		stash_put(ST_CAUSE, cause, 0);
+	return 0;
+}
+
+static __always_inline int cause_exit(__u32 cause)
+{
+	if (cause)
+		stash_del(ST_CAUSE);
+	return 0;
+}
+
+/* vfio_pci_dma_buf_move(vdev, bool revoked): only the low byte of a bool
+ * argument is defined. */
+static __always_inline int direction_enter(unsigned long revoked)
+{
+	stash_put(ST_DIRECTION, (__u8)revoked ? TRACE_DIR_REVOKE : TRACE_DIR_RESTORE, 0);
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fe_vfio_decoding)
+{
+	return cause_enter(TRACE_CAUSE_DECODING);
+}
+
+SEC("fexit")
+int BPF_PROG(fx_vfio_decoding)
+{
+	return cause_exit(TRACE_CAUSE_DECODING);
+}
+
+SEC("fentry")
+int BPF_PROG(fe_vfio_ioctl, void *core_vdev, unsigned int cmd)
+{
+	return cause_enter(vfio_ioctl_cause(cmd));
+}
+
+SEC("fexit")
+int BPF_PROG(fx_vfio_ioctl, void *core_vdev, unsigned int cmd)
+{
+	return cause_exit(vfio_ioctl_cause(cmd));
+}
+
+SEC("fentry")
+int BPF_PROG(fe_vfio_close)
+{
+	return cause_enter(TRACE_CAUSE_CLOSE);
+}
+
+SEC("fexit")
+int BPF_PROG(fx_vfio_close)
+{
+	return cause_exit(TRACE_CAUSE_CLOSE);
+}
+
+SEC("fentry")
+int BPF_PROG(fe_revoke_ioctl, struct file *file, unsigned int cmd)
+{
+	return cause_enter(dmabuf_ioctl_cause(cmd));
+}
+
+SEC("fexit")
+int BPF_PROG(fx_revoke_ioctl, struct file *file, unsigned int cmd)
+{
+	return cause_exit(dmabuf_ioctl_cause(cmd));
+}
+
+SEC("fentry")
+int BPF_PROG(fe_vfio_move, void *vdev, unsigned long revoked)
+{
+	return direction_enter(revoked);
+}
+
+SEC("fexit")
+int BPF_PROG(fx_vfio_move)
+{
+	stash_del(ST_DIRECTION);
+	return 0;
+}
+
 /* Importer callbacks: identical programs, targets set at run time. */
 #define CALLBACK_SLOT(n)						\
 SEC("fentry")								\
@@ -586,4 +723,71 @@ int BPF_KRETPROBE(kr_inval)
 	if (!stash_take(ST_INVALIDATE, &v))
 		return 0;
 	return do_inv_done((void *)v.a);
+}
+
+/* Causes and direction (see the fentry ones): a kretprobe cannot see the
+ * arguments, so the ioctl ones drop the stash whatever the command was. */
+SEC("kprobe")
+int BPF_KPROBE(kp_vfio_decoding)
+{
+	return cause_enter(TRACE_CAUSE_DECODING);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_vfio_decoding)
+{
+	stash_del(ST_CAUSE);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_vfio_ioctl, void *core_vdev, unsigned int cmd)
+{
+	return cause_enter(vfio_ioctl_cause(cmd));
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_vfio_ioctl)
+{
+	stash_del(ST_CAUSE);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_vfio_close)
+{
+	return cause_enter(TRACE_CAUSE_CLOSE);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_vfio_close)
+{
+	stash_del(ST_CAUSE);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_revoke_ioctl, struct file *file, unsigned int cmd)
+{
+	return cause_enter(dmabuf_ioctl_cause(cmd));
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_revoke_ioctl)
+{
+	stash_del(ST_CAUSE);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_vfio_move, void *vdev, unsigned long revoked)
+{
+	return direction_enter(revoked);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kr_vfio_move)
+{
+	stash_del(ST_DIRECTION);
+	return 0;
 }

@@ -27,6 +27,24 @@ enum trace_kind {
 	TRACE_KIND_MAX = TRACE_CALLBACK,
 };
 
+/* INVALIDATE: which way access went, and why, where the kernel lets us
+ * know (VFIO's revokes, the revoke ioctl; trace.bpf.c). */
+enum trace_direction {
+	TRACE_DIR_UNKNOWN = 0,
+	TRACE_DIR_REVOKE,	/* vfio_pci_dma_buf_move(, true), the revoke ioctl */
+	TRACE_DIR_RESTORE,	/* vfio_pci_dma_buf_move(, false) */
+	TRACE_DIR_MAX = TRACE_DIR_RESTORE,
+};
+
+enum trace_cause {
+	TRACE_CAUSE_UNKNOWN = 0,
+	TRACE_CAUSE_DECODING,	/* PCI_COMMAND memory decoding (vfio_basic_config_write) */
+	TRACE_CAUSE_RESET,	/* VFIO_DEVICE_RESET, VFIO_DEVICE_PCI_HOT_RESET */
+	TRACE_CAUSE_CLOSE,	/* the VFIO device closed (vfio_pci_dma_buf_cleanup) */
+	TRACE_CAUSE_IOCTL,	/* DMA_BUF_IOCTL_REVOKE (dma_buf_ioctl) */
+	TRACE_CAUSE_MAX = TRACE_CAUSE_IOCTL,
+};
+
 struct trace_event {
 	__u64 ts;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u64 inode;
@@ -44,6 +62,8 @@ struct trace_event {
 	char exporter[REC_EXP_LEN];
 	char name[REC_NAME_LEN];
 	char device[REC_DEV_LEN];
+	__u32 direction;	/* INVALIDATE: enum trace_direction */
+	__u32 cause;		/* INVALIDATE: enum trace_cause */
 };
 
 #endif

@@ -14,13 +14,14 @@ HOST_TESTS = \
 	tests/host/parallel.bats \
 	tests/host/metrics.bats \
 	tests/host/diff.bats \
-	tests/host/watch.bats
+	tests/host/watch.bats \
+	tests/host/vfio.bats
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash tests/host/prom-canon
 
 # Programs that test one part of src/ from the host suite (tests/unit).
 check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay tests/unit/ksyms-lookup \
-	tests/unit/metrics-cgroups
+	tests/unit/metrics-cgroups tests/unit/vfio-record
 # list -J's stream against json-c's printing of the whole document.
 tests_unit_json_reprint_SOURCES = tests/unit/json-reprint.c
 tests_unit_json_reprint_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -36,6 +37,11 @@ tests_unit_ksyms_lookup_CFLAGS = $(AM_CFLAGS)
 tests_unit_metrics_cgroups_SOURCES = tests/unit/metrics-cgroups.c \
 	src/metrics.c src/dmabuf.c src/dmabuf_groups.c src/utf8.c src/util.c
 tests_unit_metrics_cgroups_CFLAGS = $(AM_CFLAGS)
+# The BPF iterator's VFIO device record into the model, and out as JSON.
+tests_unit_vfio_record_SOURCES = tests/unit/vfio-record.c src/vfio.c src/dmabuf.c \
+	src/output.c src/output_json.c src/utf8.c src/util.c
+tests_unit_vfio_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_vfio_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 
 EXTRA_DIST += tests/fixtures
 EXTRA_DIST += tests/host/docs-common.bash

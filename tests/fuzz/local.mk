@@ -23,6 +23,7 @@ tests_fuzz_fuzz_bufinfo_SOURCES = tests/fuzz/fuzz-bufinfo.c src/parse_bufinfo.c 
 tests_fuzz_fuzz_fdinfo_SOURCES = tests/fuzz/fuzz-fdinfo.c src/parse_fdinfo.c $(FUZZ_MODEL)
 tests_fuzz_fuzz_maps_SOURCES = tests/fuzz/fuzz-maps.c src/parse_maps.c $(FUZZ_MODEL)
 tests_fuzz_fuzz_iter_SOURCES = tests/fuzz/fuzz-iter.c src/parse_iter.c src/iter_record.h \
+	src/vfio.c src/vfio.h \
 	src/bpf_record.h $(FUZZ_MODEL)
 tests_fuzz_fuzz_snapshot_SOURCES = tests/fuzz/fuzz-snapshot.c src/snapshot.c src/snapshot.h \
 	$(FUZZ_MODEL)

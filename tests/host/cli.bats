@@ -94,11 +94,11 @@ stderr_is_diagnostics() {
 	assert_line --index 0 --regexp '^COLUMN +TYPE +DESCRIPTION$'
 	assert_line --regexp '^SIZE +size +buffer size$'
 	run -0 "$DMABUFCTL" list --list-columns -r -n
-	assert_line 'REVOKED boolean yes/no\x20on\x20a\x20kernel\x20that\x20reports\x20it,\x20'"'"'-'"'"'\x20elsewhere'
+	assert_line 'REVOKED boolean yes/no\x20where\x20the\x20kernel\x20says\x20(revoke\x20series,\x20VFIO),\x20'"'"'-'"'"'\x20elsewhere'
 	run -0 "$DMABUFCTL" list --list-columns -J
 	assert_equal "$(jq -c '[.columns[] | select(.default) | .name]' <<<"$output")" \
 		'["INODE","SIZE","EXPORTER","NAME","REFS","ATTACHED","PROCESSES"]'
-	assert_equal "$(jq -r '.columns | length' <<<"$output")" 17
+	assert_equal "$(jq -r '.columns | length' <<<"$output")" 20
 	run -0 "$DMABUFCTL" procs --list-columns -J
 	assert_equal "$(jq -c '[.columns[].name]' <<<"$output")" \
 		'["PID","COMM","BUFFERS","RSS","PSS","CGROUP"]'
@@ -158,7 +158,7 @@ stderr_is_diagnostics() {
 	done
 	run -0 "$DMABUFCTL" list --sysroot "$BASIC" -J
 	assert_equal "$(jq -c '.dmabufs[0] | keys_unsorted' <<<"$output")" \
-		'["inode","size","exporter","name","refcount","attachments","processes"]'
+		'["inode","size","exporter","name","refcount","attachments","processes","device","ranges"]'
 	assert_equal "$(jq -c '.dmabufs[0].processes[1]' <<<"$output")" \
 		'{"pid":200,"comm":"player","fds":[7],"mappings":1,"gem":null,"cgroup":"/user.slice/player.scope"}'
 	assert_equal "$(jq -c '.dmabufs[0].attachments[0].device' <<<"$output")" '"0000:00:02.0"'
@@ -252,7 +252,7 @@ stderr_is_diagnostics() {
 @test "show -J: detail object" {
 	run -0 "$DMABUFCTL" show --sysroot "$BASIC" -J 101
 	assert_equal "$(jq -c 'keys_unsorted' <<<"$output")" \
-		'["inode","size","exporter","name","refcount","flags","mode","revoked","attachments","fences","processes","sources","warnings","skipped"]'
+		'["inode","size","exporter","name","refcount","flags","mode","revoked","attachments","fences","processes","device","ranges","revoked_permanently","sources","warnings","skipped"]'
 	assert_equal "$(jq -c '.processes[1].maps' <<<"$output")" \
 		'[{"start":"0x7f0000000000","end":"0x7f0000100000","offset":0,"perms":"rw-s"}]'
 	assert_equal "$(jq -c '[.size, .flags, .revoked]' <<<"$output")" '[1048576,524290,null]'

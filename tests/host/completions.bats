@@ -86,7 +86,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	assert_line 'INODE,SIZE'
 	assert_line 'INODE,SOURCES'
 	refute_line 'INODE,INODE'
-	assert_equal "${#lines[@]}" 16
+	assert_equal "${#lines[@]}" 19
 	assert_equal "$(bash_offers dmabufctl list -o +NAME,FL | sorted)" '+NAME,FLAGS'
 	assert_equal "$(bash_offers dmabufctl procs --output = P | sorted)" 'PID PSS'
 }
@@ -120,8 +120,8 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	# may still come
 	assert_equal "$(bash_offers dmabufctl --sysroot "$BASIC" -o INODE '' | sorted)" \
 		'diff list metrics procs revoke show trace unpin watch'
-	assert_equal "$(bash_offers dmabufctl -o INODE -x '' | wc -w)" 17
-	assert_equal "$(bash_offers dmabufctl -x '' | wc -w)" 17
+	assert_equal "$(bash_offers dmabufctl -o INODE -x '' | wc -w)" 20
+	assert_equal "$(bash_offers dmabufctl -x '' | wc -w)" 20
 	assert_equal "$(bash_offers dmabufctl metrics --op | sorted)" '--openmetrics'
 }
 
@@ -143,7 +143,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 fish_offers 'dmabufctl list -o INODE,'
 	assert_line 'INODE,SIZE'
 	refute_line 'INODE,INODE'
-	assert_equal "${#lines[@]}" 16
+	assert_equal "${#lines[@]}" 19
 	assert_equal "$(fish_offers 'dmabufctl list -o +NAME,FL' | sorted)" '+NAME,FLAGS'
 	assert_equal "$(fish_offers 'dmabufctl procs --output=P' | sorted)" '--output=PID --output=PSS'
 }
@@ -196,7 +196,7 @@ zsh_at() { zsh_offers "$(expand "$1")"; }
 	run -0 zsh_at 'dmabufctl list -o INODE,'
 	assert_line 'SIZE'
 	refute_line 'INODE'
-	assert_equal "${#lines[@]}" 16
+	assert_equal "${#lines[@]}" 19
 	assert_equal "$(zsh_at 'dmabufctl list -o +FL' | sorted)" 'FLAGS'
 }
 

@@ -52,7 +52,7 @@ setup() {
 		'[4194304,8388608,"grown","new"]'
 	# the buffer objects are list -J's, with "change"
 	assert_equal "$(jq -c '.created[0] | keys_unsorted' <<<"$j")" \
-		'["inode","size","exporter","name","refcount","attachments","processes","change"]'
+		'["inode","size","exporter","name","refcount","attachments","processes","device","ranges","change"]'
 	assert_equal "$(jq -c '.processes' <<<"$j")" \
 		'[{"pid":100,"comm":"compositor","buffers":2,"rss":9437184,"pss":8912896,"buffers_growth":0,"rss_growth":4194304,"pss_growth":4194304},{"pid":200,"comm":"player","buffers":2,"rss":3145728,"pss":2621440,"buffers_growth":1,"rss_growth":2097152,"pss_growth":2097152}]'
 	assert_equal "$(jq -c '.totals' <<<"$j")" \

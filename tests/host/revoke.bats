@@ -129,7 +129,7 @@ usage() {
 	run --separate-stderr "$DMABUFCTL" revoke -J -y "$NOBUF" </dev/null
 	assert_equal "$status" 2
 	run jq -c . <<<"$output"
-	assert_output "{\"inode\":$NOBUF,\"size\":null,\"exporter\":null,\"holder\":null,\"checks\":null,\"result\":\"error\",\"status\":2,\"errno\":null,\"message\":\"no such buffer\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null}"
+	assert_output "{\"inode\":$NOBUF,\"size\":null,\"exporter\":null,\"holder\":null,\"checks\":null,\"result\":\"error\",\"status\":2,\"errno\":null,\"message\":\"no such buffer\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null,\"was_revoked\":null}"
 
 	run --separate-stderr "$DMABUFCTL" revoke -J 7 </dev/null
 	assert_equal "$status" 12

@@ -51,6 +51,35 @@ trace_wait_count() {	# FILTER N
 }
 trace_wait() { trace_wait_count "$1" 1; }
 
+# trace ARGS without -J in the background, into TRACE_OUT and TRACE_ERR;
+# returns once its header is out.
+trace_text_start() {
+	TRACE_OUT=$BATS_TEST_TMPDIR/trace.out
+	TRACE_ERR=$BATS_TEST_TMPDIR/trace.err
+	"$DMABUFCTL" trace "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		[ -s "$TRACE_OUT" ] && return 0
+		kill -0 "$TRACE_PID" 2>/dev/null ||
+			fail "trace exited before its header: $(cat "$TRACE_ERR")"
+		sleep 0.1
+	done
+	fail "trace printed no header within 120 s: $(cat "$TRACE_ERR")"
+}
+
+# Once N confirm lines are out (60 s at most), end it as trace_stop does;
+# it must exit 0.
+trace_text_stop() {	# N
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ "$(grep -c ' confirm ' "$TRACE_OUT")" -ge "$1" ] && break
+		sleep 0.1
+	done
+	trace_stop
+	[ "$TRACE_STATUS" = 0 ] || fail "trace exited with status $TRACE_STATUS"
+}
+
 events() { jq -c "select($1)" "$TRACE_OUT"; }
 summary() { tail -n 1 "$TRACE_OUT" | jq -ce 'select(.event == "summary")'; }
 

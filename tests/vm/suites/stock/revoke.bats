@@ -37,7 +37,7 @@ dmabufctl: hint: needs a kernel with the dma-buf revoke series, see tests/kernel
 	run --separate-stderr "$DMABUFCTL" revoke -J -y "$INO" </dev/null
 	assert_equal "$status" 3
 	run jq -c . <<<"$output"
-	assert_output "{\"inode\":$INO,\"size\":65536,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$PID,\"comm\":\"mkbufs\",\"fd\":$FD,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"error\",\"status\":3,\"errno\":\"ENOTTY\",\"message\":\"this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null}"
+	assert_output "{\"inode\":$INO,\"size\":65536,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$PID,\"comm\":\"mkbufs\",\"fd\":$FD,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"error\",\"status\":3,\"errno\":\"ENOTTY\",\"message\":\"this kernel has no DMA_BUF_IOCTL_REVOKE (Inappropriate ioctl for device)\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null,\"was_revoked\":null}"
 	assert_untouched "$INO" "$PID" "$FD"
 }
 

@@ -53,7 +53,7 @@ assert_untouched() {	# INODE PAGES [PID FD]
 	run --separate-stderr "$DMABUFCTL" revoke -J --yes "$INO" </dev/null
 	assert_equal "$status" 0
 	run jq -c . <<<"$output"
-	assert_output "{\"inode\":$INO,\"size\":16384,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$PID,\"comm\":\"mkbufs\",\"fd\":$FD,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"revoked\",\"status\":0,\"errno\":null,\"message\":\"revoked dma-buf $INO (16K, udmabuf) through mkbufs[$PID] fd $FD\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null}"
+	assert_output "{\"inode\":$INO,\"size\":16384,\"exporter\":\"udmabuf\",\"holder\":{\"pid\":$PID,\"comm\":\"mkbufs\",\"fd\":$FD,\"checked\":true},\"checks\":[\"magic\",\"inode\",\"exporter\"],\"result\":\"revoked\",\"status\":0,\"errno\":null,\"message\":\"revoked dma-buf $INO (16K, udmabuf) through mkbufs[$PID] fd $FD\",\"invalidated\":null,\"confirmations\":null,\"verify_ms\":null,\"tracer_load_ms\":null,\"was_revoked\":false}"
 	mk "touch $INO"
 	assert_equal "$MK_REPLY" "err SIGBUS map=0 offset=0 pages=0"
 }

@@ -89,27 +89,15 @@ load ../common
 @test "trace without -J: one readable line per event, then the summary on stderr" {
 	io_start
 	INO=$(field inode "$IO_LINE")
-	"$DMABUFCTL" trace --inode "$INO" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	TRACE_PID=$!
-	for ((i = 0; i < 1200; i++)); do
-		[ -s "$BATS_TEST_TMPDIR/out" ] && break
-		sleep 0.1
-	done
+	trace_text_start --inode "$INO"
 	io revoke
-	for ((i = 0; i < 600; i++)); do
-		grep -q ' confirm ' "$BATS_TEST_TMPDIR/out" && break
-		sleep 0.1
-	done
-	kill -INT "$TRACE_PID"
-	wait "$TRACE_PID"
-	TRACE_PID=
-	cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
-	run cat "$BATS_TEST_TMPDIR/out"
+	trace_text_stop 1
+	run cat "$TRACE_OUT"
 	assert_line --index 0 --regexp '^TIME +PID +COMM +EVENT +INODE +DETAILS$'
 	assert_line --regexp " invalidate +$INO +size=16K exporter=iommufd$"
 	assert_line --regexp " callback +$INO +exporter=iommufd device=.* dynamic callback=iopt_revoke_notify$"
 	assert_line --regexp " confirm +$INO +device=.* callback=iopt_revoke_notify notified=yes unmapped=yes via=in_callback after=[0-9.]+ms$"
-	run cat "$BATS_TEST_TMPDIR/err"
+	run cat "$TRACE_ERR"
 	assert_line --index 0 --regexp '^Tracing dma-bufs with fentry '
 	assert_line --regexp '^[0-9]+ events seen, [0-9]+ printed, 0 lost, [0-9]+ missed$'
 }
