@@ -243,7 +243,7 @@ ours() {
 	run ls "$root"
 	assert_equal "${#lines[@]}" 1
 	ver=${lines[0]}
-	[[ $ver =~ ^[0-9a-f]{16}$ ]] || fail "version $ver"
+	[[ $ver =~ ^[0-9a-f]{16}(-dev)?$ ]] || fail "version $ver"
 	run stat -c '%a %U %n' "$root" "$root/$ver" "$root/$ver"/*
 	echo "$output"
 	assert_line "700 root $root"

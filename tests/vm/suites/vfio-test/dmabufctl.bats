@@ -72,7 +72,7 @@ revoked_state() {
 	assert_line "device     $bdf BAR 2"
 	assert_line "ranges     0x100000+64K"
 	assert_line "  iommu  callback iopt_revoke_notify  dynamic"
-	assert_line --regexp "^  vfio-client\\[$cpid\\]  fds [0-9]+  maps 0$"
+	assert_line --regexp "^  vfio-client\\[$cpid\\]  by fd  fds [0-9]+  maps 0  gem 0  cgroup /"
 	assert_equal "$(revoked_state "$a")" '[false,false]'
 
 	# VFIO's own revoke, private to VFIO: fdinfo does not change, BPF sees it
