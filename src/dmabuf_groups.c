@@ -100,7 +100,8 @@ struct dmabuf_group *dmabuf_set_groups(const struct dmabuf_set *set, enum dmabuf
 		}
 	}
 	/* Distinct holders per group. */
-	qsort(m, nm, sizeof(*m), cmp_member);
+	if (nm)
+		qsort(m, nm, sizeof(*m), cmp_member);
 	for (i = 0; i < nm; i++)
 		if (!i || m[i].group != m[i - 1].group || m[i].pid != m[i - 1].pid)
 			gs.g[m[i].group].nr_procs++;

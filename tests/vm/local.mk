@@ -5,7 +5,8 @@
 %canon_reldir%_checks = \
 	%reldir%/check-trixie \
 	%reldir%/check-sid \
-	%reldir%/check-test
+	%reldir%/check-test \
+	%reldir%/check-test-vfio
 
 if ENABLE_VM_TESTS
 TESTS += $(%canon_reldir%_checks)
