@@ -34,9 +34,8 @@ void vfio_dev_record(struct dmabuf_set *set, struct dmabuf *buf, const struct it
 
 bool vfio_in_kernel(void)
 {
-	/* The module's BTF when loaded; the driver's directory when built in
-	 * (a module's too). */
-	return !access("/sys/kernel/btf/" VFIO_EXPORTER, F_OK) ||
-	       !access("/sys/module/" VFIO_EXPORTER, F_OK) ||
+	/* A loaded module is always in /sys/module (its BTF with it); built
+	 * in, only if it has parameters: vfio-pci's driver directory then. */
+	return !access("/sys/module/" VFIO_EXPORTER, F_OK) ||
 	       !access("/sys/bus/pci/drivers/vfio-pci", F_OK);
 }
