@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "filter.h"
 #include "list.h"
 #include "output.h"
@@ -359,6 +360,7 @@ int cmd_list(int argc, char **argv)
 	struct out_table *tb = NULL;
 	struct dmabuf_set *set = NULL;
 	int ret, missing = 0;
+	uint64_t t;
 	size_t i;
 
 	list_filter_init(&f);
@@ -400,13 +402,18 @@ int cmd_list(int argc, char **argv)
 	filter_apply(&f, set);
 	out_warnings(set);
 
+	t = mono_ns();
 	ret = cli_status(oopts.json ? print_json(set) : print_table(tb, set));
+	debug_step("list", oopts.json ? "JSON printed" : "table printed", &t);
 	if (!ret && missing)
 		ret = EXIT_NOTFOUND;
 cleanup:
 	out_table_free(tb);
-	if (set)
+	if (set) {
+		t = mono_ns();
 		dmabuf_set_free(set);
+		debug_step("list", "model freed", &t);
+	}
 	filter_free(&f);
 	return ret;
 }

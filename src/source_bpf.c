@@ -17,6 +17,7 @@
 #include "parse.h"
 #include "source.h"
 #include "bpf_iters.h"
+#include "clock.h"
 #include "iter_record.h"
 #include "ksyms.h"
 #include "util.h"
@@ -39,6 +40,7 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	struct bpf_iters_opts io = { .pin = opts->pin, .devices = vfio_in_kernel() };
 	struct bpf_iters it;
 	int k, ret = -EOPNOTSUPP;
+	uint64_t t;
 
 	for (k = 0; k < BPF_ITER_NR; k++) {
 		if (opts->sysroot)
@@ -49,6 +51,7 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	if (opts->sysroot)
 		return -EOPNOTSUPP;
 	bpf_iters_read(&it, &io);
+	t = mono_ns();
 	for (k = 0; k < BPF_ITER_NR; k++) {
 		const struct bpf_iter_out *o = &it.out[k];
 
@@ -69,8 +72,10 @@ int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts)
 				   it.out[BPF_ITER_DMABUF].len, callback_name, ks);
 		ksyms_free(ks);
 		dmabuf_source_used(set, DMABUF_SRC_BPF);
+		debug_step("scan", "dma-buf iterator's records", &t);
 	}
 	source_tasks_parse(set, &it, opts);
+	debug_step("scan", "task iterators' records", &t);
 	for (k = 0; k < BPF_ITER_NR; k++)
 		if (set->status[iter_source[k]].used)
 			ret = 0;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "util.h"
 
 void err_msg(const char *object, const char *what, const char *reason)
@@ -329,6 +330,16 @@ void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const v
 	(*nr)++;
 	*added = true;
 	return slot;
+}
+
+void debug_step(const char *what, const char *step, uint64_t *since)
+{
+	uint64_t now = mono_ns();
+
+	if (getenv("DMABUFCTL_DEBUG"))
+		fprintf(stderr, "dmabufctl: debug: %s: %s: %.1f ms\n", what, step,
+			(double)(now - *since) / 1e6);
+	*since = now;
 }
 
 static void oom(void)

@@ -109,6 +109,13 @@ static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
 	return sum;
 }
 
+/*
+ * DMABUFCTL_DEBUG: "dmabufctl: debug: WHAT: STEP: N ms" since *since, which
+ * becomes now (CLOCK_MONOTONIC ns).  Where a run spends its time, step by
+ * step, without a profiler.
+ */
+void debug_step(const char *what, const char *step, uint64_t *since);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
