@@ -327,7 +327,7 @@ static int print_json(const struct dmabuf_set *set)
 
 	out_json_stream_begin(&js, "dmabufs");
 	for (i = 0; i < set->nr_bufs; i++)
-		out_json_stream_item(&js, out_json_dmabuf(set->bufs[i], false));
+		out_json_stream_dmabuf(&js, set->bufs[i]);
 	out_json_add(rest, "totals", list_json_totals(set, NULL));
 	out_json_meta(rest, set);
 	return out_json_stream_end(&js, rest);
