@@ -284,10 +284,8 @@ char *line_next(struct line_iter *it)
 
 void *array_reserve(void *base, size_t nr, size_t size)
 {
-	if (!nr)
-		return xrealloc(base, 4 * size);
-	if (nr >= 4 && !(nr & (nr - 1)))
-		return xrealloc(base, 2 * nr * size);
+	if (!(nr & (nr - 1)))
+		return xrealloc(base, (nr ? 2 * nr : 1) * size);
 	return base;
 }
 

@@ -77,8 +77,9 @@ char *line_next(struct line_iter *it);
 
 /*
  * Room for element nr (the nr + 1st) in a malloc'ed array: the array grows
- * by doubling, its capacity implied by nr (at least 4, then powers of two),
- * so that appending n elements costs O(n) copies with any allocator.
+ * by doubling, its capacity implied by nr (a power of two), so that
+ * appending n elements costs O(n) copies with any allocator, and the many
+ * arrays of one element (a buffer's one holder, its one fd) cost one.
  * Returns the array, maybe moved.
  */
 void *array_reserve(void *base, size_t nr, size_t size);
@@ -94,6 +95,16 @@ int cmp_pid(const void *a, const void *b);
  */
 void *sorted_insert(void *base, size_t *nr, size_t *alloc, size_t size, const void *elem,
 		    int (*cmp)(const void *, const void *), bool *added);
+
+/*
+ * A bucket in a table of nr (a power of two) for an integer key: Fibonacci
+ * hashing, the top bits of key * 2^64 / phi.  Its low bits would spread
+ * sequential keys (inode numbers, cgroup ids) over a fraction of the table.
+ */
+static inline size_t hash_u64(uint64_t key, size_t nr)
+{
+	return nr > 1 ? (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - __builtin_ctzll(nr))) : 0;
+}
 
 /* Byte sums that saturate at UINT64_MAX instead of wrapping; *saturated is
  * set (never cleared) when one does. */
