@@ -116,15 +116,6 @@ static void read_into(struct bpf_iter_out *o, int fd, const char *what)
 
 /* ---- which programs this kernel can load ---- */
 
-static bool release_before(const char *release, int maj, int min)
-{
-	int major, minor;
-
-	if (sscanf(release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major < maj || (major == maj && minor < min);
-}
-
 static bool btf_has(struct kernel_btf **kb, bool *tried, const char *type)
 {
 	int err;

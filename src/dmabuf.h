@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The dma-buf filesystem's magic (include/uapi/linux/magic.h, 5.3+):
+ * fstatfs() of any dma-buf tells it. */
+#define DMA_BUF_MAGIC	0x444d4142
+
 /* Sources, in priority order: a lower value wins a field both report. */
 enum dmabuf_source {
 	DMABUF_SRC_BPF,		/* BPF dma-buf iterator, 6.16+ */

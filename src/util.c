@@ -330,6 +330,15 @@ void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const v
 	return slot;
 }
 
+bool release_before(const char *release, int maj, int min)
+{
+	int major, minor;
+
+	if (sscanf(release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major < maj || (major == maj && minor < min);
+}
+
 void debug_step(const char *what, const char *step, uint64_t *since)
 {
 	uint64_t now = mono_ns();

@@ -120,6 +120,10 @@ static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
 	return sum;
 }
 
+/* Whether a kernel release ("7.2.13+deb14-amd64") is before maj.min; false
+ * when it cannot tell. */
+bool release_before(const char *release, int maj, int min);
+
 /*
  * DMABUFCTL_DEBUG: "dmabufctl: debug: WHAT: STEP: N ms" since *since, which
  * becomes now (CLOCK_MONOTONIC ns).  Where a run spends its time, step by
