@@ -7,6 +7,7 @@
 #ifndef DMABUFCTL_SOURCE_H
 #define DMABUFCTL_SOURCE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -81,7 +82,13 @@ struct procfs_dev {
 
 struct procfs_walk {
 	bool live;
-	bool by_stat;		/* fstatat() alone tells dma-bufs (live, 5.3+) */
+	bool by_stat;		/* statx() alone tells dma-bufs (live, 5.3+) */
+	/* The walk the walkers share (the first one's own): the dma-buf
+	 * device, learned once for all under its lock. */
+	struct procfs_walk *shared;
+	pthread_mutex_t dev_lock;
+	bool dmabuf_dev_known;
+	dev_t dmabuf_dev;
 	int procfd;
 	pid_t *pids;		/* to walk; walkers take them in turn (next) */
 	size_t nr_pids, next;

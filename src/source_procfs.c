@@ -201,6 +201,7 @@ static int walk_dev_dmabuf(struct procfs_walk *w, int basefd, int fddir, const c
 			   struct procfs_fd *f)
 {
 	char link[64], path[sizeof("fdinfo/") + 256], *text;
+	struct procfs_walk *sh = w->shared;
 	struct fdinfo fi;
 	bool dmabuf;
 	ssize_t n;
@@ -213,11 +214,19 @@ static int walk_dev_dmabuf(struct procfs_walk *w, int basefd, int fddir, const c
 	if (n < 0)
 		return -1;
 	dmabuf = n >= 8 && !memcmp(link, "/dmabuf:", 8);
+	/* One fdinfo read for all walkers: the other may have learned it. */
 	if (dmabuf) {
+		pthread_mutex_lock(&sh->dev_lock);
+		if (sh->dmabuf_dev_known) {
+			dmabuf = f->dev == sh->dmabuf_dev;
+			goto learned;
+		}
 		snprintf(path, sizeof(path), "fdinfo/%s", name);
 		n = read_file_at(basefd, path, READ_MAX_SMALL, &text);
-		if (n < 0)
+		if (n < 0) {
+			pthread_mutex_unlock(&sh->dev_lock);
 			return -1;
+		}
 		/* Parsed in place: resolving parses a copy. */
 		f->fdinfo = xmalloc((size_t)n + 1);
 		memcpy(f->fdinfo, text, (size_t)n + 1);
@@ -229,8 +238,14 @@ static int walk_dev_dmabuf(struct procfs_walk *w, int basefd, int fddir, const c
 			free(f->fdinfo);
 			f->fdinfo = NULL;
 		}
-		if (!fi.has_ino || fi.ino != f->ino)
+		if (!fi.has_ino || fi.ino != f->ino) {
+			pthread_mutex_unlock(&sh->dev_lock);
 			return -1;	/* reused meanwhile: ask the next fd */
+		}
+		sh->dmabuf_dev_known = dmabuf;
+		sh->dmabuf_dev = f->dev;
+learned:
+		pthread_mutex_unlock(&sh->dev_lock);
 	}
 	w->devs = array_reserve(w->devs, w->nr_devs, sizeof(*w->devs));
 	w->devs[w->nr_devs].dev = f->dev;
@@ -376,6 +391,8 @@ int procfs_walk_begin(struct procfs_walk *w, const struct scan_opts *opts)
 	int ret;
 
 	memset(w, 0, sizeof(*w));
+	w->shared = w;
+	pthread_mutex_init(&w->dev_lock, NULL);
 	w->live = !opts->sysroot;
 	/* Before 5.3 dma-bufs were anonymous inodes: the links tell them. */
 	w->by_stat = w->live && !uname(&un) && !release_before(un.release, 5, 3);
@@ -402,6 +419,7 @@ void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
 		memset(out, 0, sizeof(*out));
 		out->live = w->live;
 		out->by_stat = w->by_stat;
+		out->shared = w;
 		out->procfd = -1;
 	}
 	if (w->err)
@@ -481,6 +499,8 @@ void procfs_walk_free(struct procfs_walk *w)
 	free(w->why);
 	if (w->procfd >= 0)
 		close(w->procfd);
+	if (w->shared == w)
+		pthread_mutex_destroy(&w->dev_lock);
 	memset(w, 0, sizeof(*w));
 	w->procfd = -1;
 }
