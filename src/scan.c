@@ -138,7 +138,8 @@ static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 	struct listing l = { .set = set, .opts = opts, .walk = &w, .part.procfd = -1 };
 	bool listing = want(opts, "debugfs");
 	bool walk = want(opts, "procfs");
-	bool together = listing && walk && !opts->sysroot;
+	bool together = listing && walk && !opts->sysroot &&
+			threads_useful();
 	uint64_t t = mono_ns();
 	pthread_t thread;
 	int ret = 0;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,13 @@ void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const v
 	(*nr)++;
 	*added = true;
 	return slot;
+}
+
+bool threads_useful(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) || CPU_COUNT(&set) > 1;
 }
 
 bool release_before(const char *release, int maj, int min)

@@ -120,6 +120,10 @@ static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
 	return sum;
 }
 
+/* Whether a second thread can run beside this one: more than one CPU is
+ * ours (sched_getaffinity(), as cgroup cpusets and taskset set it). */
+bool threads_useful(void);
+
 /* Whether a kernel release ("7.2.13+deb14-amd64") is before maj.min; false
  * when it cannot tell. */
 bool release_before(const char *release, int maj, int min);
