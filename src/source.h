@@ -37,9 +37,17 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts);
 #ifdef HAVE_BPF
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 struct bpf_iters;
-/* source_tasks.c: the task iterators' records into the model. */
-void source_tasks_parse(struct dmabuf_set *set, const struct bpf_iters *it,
-			const struct scan_opts *opts);
+/*
+ * source_tasks.c: the task iterators' records into the model as they are
+ * read: files() and vmas() take the complete records of data[len] and
+ * return how many bytes they were; end() says what was garbled or cut and
+ * which sources ran.
+ */
+struct tasks_parse;
+struct tasks_parse *source_tasks_begin(struct dmabuf_set *set, const struct scan_opts *opts);
+size_t source_tasks_files(struct tasks_parse *c, const char *data, size_t len);
+size_t source_tasks_vmas(struct tasks_parse *c, const char *data, size_t len);
+void source_tasks_end(struct tasks_parse *c, const struct bpf_iters *it);
 #else
 #include <errno.h>
 
