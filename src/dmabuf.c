@@ -659,7 +659,11 @@ void dmabuf_set_finish(struct dmabuf_set *set)
 	uint64_t sum = 0;
 	size_t i;
 
-	if (set->nr_bufs)
+	/* The iterators and bufinfo list buffers in the order they were
+	 * made, which is the inodes' order: no sort then. */
+	for (i = 1; i < set->nr_bufs && set->bufs[i - 1]->inode < set->bufs[i]->inode; i++)
+		;
+	if (i < set->nr_bufs)
 		qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
 	for (i = 0; i < set->nr_bufs; i++) {
 		sum = add_sat_u64(sum, set->bufs[i]->size, &saturated);
