@@ -323,11 +323,9 @@ static int print_json(const struct dmabuf_set *set)
 {
 	struct json_object *rest = json_object_new_object();
 	struct out_json_stream js;
-	size_t i;
 
 	out_json_stream_begin(&js, "dmabufs");
-	for (i = 0; i < set->nr_bufs; i++)
-		out_json_stream_dmabuf(&js, set->bufs[i]);
+	out_json_stream_dmabufs(&js, (const struct dmabuf *const *)set->bufs, set->nr_bufs);
 	out_json_add(rest, "totals", list_json_totals(set, NULL));
 	out_json_meta(rest, set);
 	return out_json_stream_end(&js, rest);

@@ -210,24 +210,23 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail);
 
 /*
  * A document whose first member is a long array of buffers ({"dmabufs":
- * [...], ...}), printed as it is built (output_json_dmabuf.c).  json-c has
+ * [...], ...}), printed as it is made (output_json_dmabuf.c).  json-c has
  * no streaming writer: buffers are printed by batches, each json-c's text
  * of {"dmabufs": [batch]} less its opening and closing, so that every
  * buffer sits at its depth; the members after the array are json-c's text
  * of rest.  The text is out_json_print() of the whole tree, byte for byte
  * (tests/host/cli.bats checks it).  rest is consumed; end returns 0 or
- * -errno.
+ * -errno.  key is a literal.
  */
-struct jbuf;
+struct jprinter;
 struct out_json_stream {
-	char *prefix;			/* json-c's text before the first item */
+	const char *key;
+	struct jprinter *p;
 	size_t items;			/* printed */
-	struct json_object *doc, *arr;	/* {key: arr}, arr holding the batch */
-	struct jbuf *batch;
-	size_t nr, alloc;		/* filled; made */
 };
 void out_json_stream_begin(struct out_json_stream *js, const char *key);
-void out_json_stream_dmabuf(struct out_json_stream *js, const struct dmabuf *buf);
+void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *const *bufs,
+			     size_t nr);
 int out_json_stream_end(struct out_json_stream *js, struct json_object *rest);
 
 /* An importer's confirmation after an invalidate: device, callback,
