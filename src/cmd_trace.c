@@ -423,6 +423,15 @@ int cmd_trace(int argc, char **argv)
 	if (a.pid && (ret = cli_check_pid(a.pid)))
 		return ret;
 
+	/* Before loading, which takes seconds on a slow machine: a script
+	 * that started trace in the background (where the shell ignores
+	 * SIGINT) and interrupts it then must not see it run on. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	topts = (struct tracer_opts){ .inode = a.inode, .timeout = a.timeout, .kprobes = a.kprobes };
 	ret = tracer_open(&t, &topts, &terr);
 	if (ret) {
@@ -432,12 +441,6 @@ int cmd_trace(int argc, char **argv)
 		return cli_status(ret);
 	}
 	st.t = t;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	print_start(t, &a);
 	t0 = mono_ns();
