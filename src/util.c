@@ -331,7 +331,7 @@ void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const v
 	return slot;
 }
 
-static void oom(void)
+void xoom(void)
 {
 	fputs("dmabufctl: memory: allocation failed: Cannot allocate memory\n", stderr);
 	exit(1);
@@ -342,7 +342,7 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -351,7 +351,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -360,7 +360,7 @@ void *xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (!q)
-		oom();
+		xoom();
 	return q;
 }
 
@@ -369,7 +369,7 @@ char *xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -383,6 +383,6 @@ char *xasprintf(const char *fmt, ...)
 	ret = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (ret < 0)
-		oom();
+		xoom();
 	return p;
 }

@@ -109,6 +109,8 @@ static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
 	return sum;
 }
 
+/* Out of memory: say so and exit 1 (what the x*() allocators do). */
+void xoom(void) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
