@@ -220,11 +220,12 @@ int out_json_stream_end(struct out_json_stream *js, struct json_object *rest);
  * A JSON Lines record printed over and over with the same members in the
  * same order (trace's events).  Building and freeing a json-c tree per line
  * was most of what trace -J cost per event; here each key is escaped once,
- * each string value again only when it changes (both by json-c, strings
- * after out_json_str()'s UTF-8 cleaning), and numbers print as
- * out_json_u64() and out_json_seconds() print them: the line is the text
- * out_json_line() prints for the same object, byte for byte
- * (tests/unit/json-record.c).
+ * a member whose value is the last line's is copied from that line (runs
+ * of them in one memcpy()), a string value is escaped again only when it
+ * changes (keys and strings by json-c, strings after out_json_str()'s
+ * UTF-8 cleaning) and numbers print as out_json_u64() and
+ * out_json_seconds() print them: the line is the text out_json_line()
+ * prints for the same object, byte for byte (tests/unit/json-record.c).
  *
  *	out_rec_begin(r);
  *	out_rec_str(r, "event", "attach");

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Output layer, JSON Lines records of a fixed shape (trace's events): the
- * text json-c prints for the object, with the keys and the unchanged string
- * values escaped once instead of per line.  See output.h.
+ * text json-c prints for the object, with each key escaped once and each
+ * member whose value did not change copied from the last line, runs of them
+ * in one memcpy().  See output.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,22 +16,26 @@
 /* As out_json_line() prints. */
 #define REC_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
+/* What a member held in the last line. */
+enum rec_tag { TAG_NONE, TAG_U64, TAG_SECONDS, TAG_BOOL, TAG_STR, TAG_NULL };
+
 struct rec_member {
 	const char *key;	/* the caller's literal */
 	char *key_text;		/* '{' or ',', then "key": as json-c escapes it */
 	size_t key_len;
-	/* A string value: the last one given and its JSON text. */
-	char *raw;
-	char *text;
-	size_t text_len;
+	enum rec_tag tag;
+	uint64_t bits;		/* a number's, a double's or a bool's */
+	char *str;		/* a string's */
+	size_t off, len;	/* its text, key and value, in the last line */
 };
 
 struct out_rec {
 	struct rec_member *m;
 	size_t nr, alloc;	/* members known */
 	size_t at;		/* the next member of this line */
-	char *line;
-	size_t len, line_alloc;
+	char *line, *prev;	/* this line, the last one */
+	size_t len, line_alloc, prev_alloc;
+	size_t copy_from, copy_len;	/* text of the last line still to copy */
 	struct json_object *str;	/* what json-c escapes */
 };
 
@@ -45,8 +50,7 @@ struct out_rec *out_rec_new(void)
 static void member_clear(struct rec_member *m)
 {
 	free(m->key_text);
-	free(m->raw);
-	free(m->text);
+	free(m->str);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -60,6 +64,7 @@ void out_rec_free(struct out_rec *r)
 		member_clear(&r->m[i]);
 	free(r->m);
 	free(r->line);
+	free(r->prev);
 	json_object_put(r->str);
 	free(r);
 }
@@ -84,7 +89,7 @@ static void grow(struct out_rec *r, size_t n)
 	r->line = xrealloc(r->line, r->line_alloc);
 }
 
-/* Inline: a line is some 30 of these. */
+/* Inline: a changed member is two of these. */
 static inline void append(struct out_rec *r, const char *s, size_t n)
 {
 	if (r->len + n > r->line_alloc)
@@ -93,15 +98,22 @@ static inline void append(struct out_rec *r, const char *s, size_t n)
 	r->len += n;
 }
 
-/* The next member, which must be called key: its key text appended. */
-static struct rec_member *member(struct out_rec *r, const char *key)
+static void copy_pending(struct out_rec *r)
+{
+	if (r->copy_len)
+		append(r, r->prev + r->copy_from, r->copy_len);
+	r->copy_len = 0;
+}
+
+/* Member i, which must be called key: a new one, or another shape's. */
+static struct rec_member *member_slow(struct out_rec *r, size_t i, const char *key)
 {
 	struct rec_member *m;
 	const char *k;
-	size_t i = r->at++, len;
+	size_t len;
 
-	if (i < r->nr && (r->m[i].key == key || !strcmp(r->m[i].key, key)))
-		goto found;
+	if (i < r->nr && !strcmp(r->m[i].key, key))
+		return &r->m[i];
 	/* Another shape from here on. */
 	while (r->nr > i)
 		member_clear(&r->m[--r->nr]);
@@ -118,43 +130,99 @@ static struct rec_member *member(struct out_rec *r, const char *key)
 	m->key_text[0] = i ? ',' : '{';
 	memcpy(m->key_text + 1, k, len);
 	m->key_text[len + 1] = ':';
-found:
-	m = &r->m[i];
-	append(r, m->key_text, m->key_len);
 	return m;
+}
+
+/* The next member, which must be called key. */
+static inline struct rec_member *member(struct out_rec *r, const char *key)
+{
+	size_t i = r->at++;
+
+	if (i < r->nr && r->m[i].key == key)
+		return &r->m[i];
+	return member_slow(r, i, key);
+}
+
+/* m holds what it held in the last line: its text is copied from there,
+ * with its unchanged neighbours. */
+static inline bool same(struct out_rec *r, struct rec_member *m, enum rec_tag tag, uint64_t bits,
+		 const char *str)
+{
+	size_t at = r->len + r->copy_len;	/* where its text lands */
+
+	if (m->tag != tag || (tag == TAG_STR ? strcmp(m->str, str) : m->bits != bits))
+		return false;
+	/* The last line's members lie side by side, in order: a run of
+	 * unchanged ones is one span of it. */
+	if (!r->copy_len)
+		r->copy_from = m->off;
+	r->copy_len += m->len;
+	m->off = at;
+	return true;
+}
+
+/* m changed: its key, then the caller appends the value and calls set(). */
+static void changed(struct out_rec *r, struct rec_member *m)
+{
+	copy_pending(r);
+	m->off = r->len;
+	append(r, m->key_text, m->key_len);
+}
+
+static void set(struct out_rec *r, struct rec_member *m, enum rec_tag tag, uint64_t bits)
+{
+	m->len = r->len - m->off;
+	m->tag = tag;
+	m->bits = bits;
 }
 
 void out_rec_begin(struct out_rec *r)
 {
 	r->at = 0;
 	r->len = 0;
+	r->copy_len = 0;
 }
 
 void out_rec_u64(struct out_rec *r, const char *key, uint64_t v)
 {
+	struct rec_member *m = member(r, key);
 	char buf[24], *p;
 
-	member(r, key);
+	if (same(r, m, TAG_U64, v, NULL))
+		return;
+	changed(r, m);
 	p = out_digits(buf + sizeof(buf), v);
 	append(r, p, (size_t)(buf + sizeof(buf) - p));
+	set(r, m, TAG_U64, v);
 }
 
 void out_rec_seconds(struct out_rec *r, const char *key, double s)
 {
+	struct rec_member *m = member(r, key);
 	char buf[48], *p;
+	uint64_t bits;
 
-	member(r, key);
+	memcpy(&bits, &s, sizeof(bits));
+	if (same(r, m, TAG_SECONDS, bits, NULL))
+		return;
+	changed(r, m);
 	p = out_fixed(buf + sizeof(buf), s, 6);
 	append(r, p, (size_t)(buf + sizeof(buf) - p));
+	set(r, m, TAG_SECONDS, bits);
 }
 
 void out_rec_bool(struct out_rec *r, const char *key, bool v)
 {
-	member(r, key);
+	struct rec_member *m = member(r, key);
+
+	if (same(r, m, TAG_BOOL, v, NULL))
+		return;
+	changed(r, m);
 	if (v)
 		append(r, "true", 4);
 	else
 		append(r, "false", 5);
+	set(r, m, TAG_BOOL, v);
 }
 
 void out_rec_str(struct out_rec *r, const char *key, const char *s)
@@ -163,27 +231,38 @@ void out_rec_str(struct out_rec *r, const char *key, const char *s)
 	const char *t;
 	size_t len;
 
-	if (!s) {
-		append(r, "null", 4);
+	if (same(r, m, s ? TAG_STR : TAG_NULL, 0, s))
 		return;
-	}
-	if (!m->raw || strcmp(m->raw, s)) {
-		free(m->raw);
-		m->raw = xstrdup(s);
+	changed(r, m);
+	if (s) {
 		t = escaped(r, s, &len);
-		free(m->text);
-		m->text = xmalloc(len);
-		memcpy(m->text, t, len);
-		m->text_len = len;
+		append(r, t, len);
+		free(m->str);
+		m->str = xstrdup(s);
+	} else {
+		append(r, "null", 4);
 	}
-	append(r, m->text, m->text_len);
+	set(r, m, s ? TAG_STR : TAG_NULL, 0);
 }
 
 void out_rec_end(struct out_rec *r)
 {
-	/* Members known past r->at stay: the next line may have them. */
+	char *t;
+	size_t i, a;
+
+	copy_pending(r);
 	if (!r->at)
 		append(r, "{", 1);
 	append(r, "}\n", 2);
 	fwrite(r->line, 1, r->len, stdout);
+	/* This line is the next one's last; members it had not have no text
+	 * there. */
+	for (i = r->at; i < r->nr; i++)
+		r->m[i].tag = TAG_NONE;
+	t = r->prev;
+	r->prev = r->line;
+	r->line = t;
+	a = r->prev_alloc;
+	r->prev_alloc = r->line_alloc;
+	r->line_alloc = a;
 }
