@@ -5,6 +5,7 @@
  * member whose value did not change copied from the last line, runs of them
  * in one memcpy().  See output.h.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@ struct rec_member {
 	uint64_t bits;		/* a number's, a double's or a bool's */
 	char *str;		/* a string's */
 	size_t off, len;	/* its text, key and value, in the last line */
+	/* Seconds: the whole ones last printed, and their text. */
+	int64_t whole;
+	char whole_text[24];
+	size_t whole_len;
 };
 
 struct out_rec {
@@ -196,18 +201,38 @@ void out_rec_u64(struct out_rec *r, const char *key, uint64_t v)
 	set(r, m, TAG_U64, v);
 }
 
+/*
+ * Times change every line, their whole seconds seldom: those are kept as
+ * text and only the microseconds printed, as out_fixed() would print them
+ * (which prints the rest: negative times, a new second).
+ */
 void out_rec_seconds(struct out_rec *r, const char *key, double s)
 {
 	struct rec_member *m = member(r, key);
-	char buf[48], *p;
+	char buf[48], *p, *end = buf + sizeof(buf);
+	int64_t units, i;
 	uint64_t bits;
 
 	memcpy(&bits, &s, sizeof(bits));
 	if (same(r, m, TAG_SECONDS, bits, NULL))
 		return;
 	changed(r, m);
-	p = out_fixed(buf + sizeof(buf), s, 6);
-	append(r, p, (size_t)(buf + sizeof(buf) - p));
+	units = s >= 0 ? llround(s * 1e6) : -1;
+	if (units >= 0 && m->whole_len && units / 1000000 == m->whole) {
+		append(r, m->whole_text, m->whole_len);
+		for (p = end, units %= 1000000, i = 0; i < 6; i++, units /= 10)
+			*--p = (char)('0' + units % 10);
+		append(r, p, 6);
+	} else {
+		p = out_fixed(end, s, 6);
+		append(r, p, (size_t)(end - p));
+		m->whole_len = 0;
+		if (units >= 0 && (size_t)(end - p) - 6 <= sizeof(m->whole_text)) {
+			m->whole = units / 1000000;
+			m->whole_len = (size_t)(end - p) - 6;	/* "1795711016." */
+			memcpy(m->whole_text, p, m->whole_len);
+		}
+	}
 	set(r, m, TAG_SECONDS, bits);
 }
 
