@@ -125,6 +125,7 @@ static const struct argp trace_argp = {
 };
 
 static volatile sig_atomic_t exiting;
+static char outbuf[64 << 10];	/* stdout's, when not a terminal */
 
 static void on_signal(int sig)
 {
@@ -431,9 +432,10 @@ int cmd_trace(int argc, char **argv)
 		return ret;
 
 	/* Into a file or a pipe, events go out in writes of up to 64 KiB, and
-	 * at least after each poll (tracer.h): not a write per 4 KiB. */
+	 * at least after each poll (tracer.h): not a write per 4 KiB.  glibc
+	 * takes the size only with a buffer. */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 64 << 10);
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	/* Before loading, which takes seconds on a slow machine: a script
 	 * that started trace in the background (where the shell ignores
 	 * SIGINT) and interrupts it then must not see it run on. */
