@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bpf_record.h"
 #include "clock.h"
@@ -124,6 +125,7 @@ static const struct argp trace_argp = {
 };
 
 static volatile sig_atomic_t exiting;
+static char outbuf[64 << 10];	/* stdout's, when not a terminal */
 
 static void on_signal(int sig)
 {
@@ -134,6 +136,7 @@ struct trace_state {
 	const struct trace_args *args;
 	struct tracer *t;
 	long printed;
+	struct out_rec *recs[TRACE_KIND_MAX + 1];	/* -J: one per event kind */
 };
 
 static const char *const kind_names[TRACE_KIND_MAX + 1] = {
@@ -184,33 +187,38 @@ static bool has_name(uint32_t kind)
 	return kind == TRACE_EXPORT || kind == TRACE_RELEASE || kind == TRACE_MMAP;
 }
 
-static void event_json(const struct trace_event *e, double t, const char *cbsym)
+/* One record per kind: an event's members depend on its kind only. */
+static void event_json(struct trace_state *st, const struct trace_event *e, double t,
+		       const char *cbsym)
 {
-	struct json_object *o = json_object_new_object();
+	struct out_rec *r = st->recs[e->kind];
 
-	out_json_add(o, "event", json_object_new_string(kind_names[e->kind]));
-	out_json_add(o, "time", out_json_seconds(t));
-	out_json_add(o, "inode", out_json_u64(e->inode));
-	out_json_add(o, "pid", out_json_u64(e->pid));
-	out_json_add(o, "tid", out_json_u64(e->tid));
-	out_json_add(o, "comm", out_json_str(e->comm));
+	if (!r)
+		r = st->recs[e->kind] = out_rec_new();
+	out_rec_begin(r);
+	out_rec_str(r, "event", kind_names[e->kind]);
+	out_rec_seconds(r, "time", t);
+	out_rec_u64(r, "inode", e->inode);
+	out_rec_u64(r, "pid", e->pid);
+	out_rec_u64(r, "tid", e->tid);
+	out_rec_str(r, "comm", e->comm);
 	if (e->kind != TRACE_CALLBACK)
-		out_json_add(o, "size", out_json_u64(e->size));
-	out_json_add(o, "exporter", out_json_str(e->exporter));
+		out_rec_u64(r, "size", e->size);
+	out_rec_str(r, "exporter", e->exporter);
 	if (has_name(e->kind))
-		out_json_add(o, "name", out_json_str(e->name[0] ? e->name : NULL));
+		out_rec_str(r, "name", e->name[0] ? e->name : NULL);
 	if (e->kind == TRACE_MMAP)
-		out_json_add(o, "offset", out_json_u64(e->arg));
+		out_rec_u64(r, "offset", e->arg);
 	if (e->kind == TRACE_INVALIDATE) {
-		out_json_add(o, "direction", out_json_str(direction_name(e)));
-		out_json_add(o, "cause", out_json_str(cause_name(e)));
+		out_rec_str(r, "direction", direction_name(e));
+		out_rec_str(r, "cause", cause_name(e));
 	}
 	if (has_attachment(e->kind)) {
-		out_json_add(o, "device", out_json_str(e->device));
-		out_json_add(o, "dynamic", json_object_new_boolean(e->dynamic));
-		out_json_add(o, "callback", out_json_str(cbsym));
+		out_rec_str(r, "device", e->device);
+		out_rec_bool(r, "dynamic", e->dynamic);
+		out_rec_str(r, "callback", cbsym);
 	}
-	out_json_line(o);
+	out_rec_end(r);
 }
 
 static void print_time(double t)
@@ -251,7 +259,7 @@ static int on_event(void *ctx, const struct trace_event *e, const char *cbsym)
 	st->printed++;
 
 	if (oopts.json) {
-		event_json(e, t, cbsym);
+		event_json(st, e, t, cbsym);
 		return 1;
 	}
 
@@ -423,6 +431,20 @@ int cmd_trace(int argc, char **argv)
 	if (a.pid && (ret = cli_check_pid(a.pid)))
 		return ret;
 
+	/* Into a file or a pipe, events go out in writes of up to 64 KiB, and
+	 * at least after each poll (tracer.h): not a write per 4 KiB.  glibc
+	 * takes the size only with a buffer. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	/* Before loading, which takes seconds on a slow machine: a script
+	 * that started trace in the background (where the shell ignores
+	 * SIGINT) and interrupts it then must not see it run on. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	topts = (struct tracer_opts){ .inode = a.inode, .timeout = a.timeout, .kprobes = a.kprobes };
 	ret = tracer_open(&t, &topts, &terr);
 	if (ret) {
@@ -432,12 +454,6 @@ int cmd_trace(int argc, char **argv)
 		return cli_status(ret);
 	}
 	st.t = t;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	print_start(t, &a);
 	t0 = mono_ns();
@@ -468,5 +484,7 @@ int cmd_trace(int argc, char **argv)
 	print_summary(&st);
 	fflush(stdout);
 	tracer_close(t);
+	for (size_t i = 0; i < ARRAY_SIZE(st.recs); i++)
+		out_rec_free(st.recs[i]);
 	return ret;
 }

@@ -53,6 +53,7 @@ struct confirm_state {
 	const char *const *hooked;
 	size_t nr_hooked;
 	struct att_state *atts[ATT_BUCKETS];
+	struct att_state *spare;	/* detached, for the next attach: no malloc per event */
 	struct inval *invals;
 	size_t nr_invals;
 };
@@ -79,6 +80,12 @@ void confirm_free(struct confirm_state *cs)
 			cs->atts[i] = s->next;
 			free(s);
 		}
+	}
+	while (cs->spare) {
+		struct att_state *s = cs->spare;
+
+		cs->spare = s->next;
+		free(s);
 	}
 	for (i = 0; i < cs->nr_invals; i++)
 		free(cs->invals[i].atts);
@@ -114,7 +121,11 @@ static void att_add(struct confirm_state *cs, uint64_t a)
 	struct att_state *s = att_find(cs, a);
 
 	if (!s) {
-		s = xcalloc(1, sizeof(*s));
+		s = cs->spare;
+		if (s)
+			cs->spare = s->next;
+		else
+			s = xmalloc(sizeof(*s));
 		s->attach = a;
 		s->next = cs->atts[att_hash(a)];
 		cs->atts[att_hash(a)] = s;
@@ -131,7 +142,8 @@ static void att_del(struct confirm_state *cs, uint64_t a)
 			struct att_state *s = *p;
 
 			*p = s->next;
-			free(s);
+			s->next = cs->spare;
+			cs->spare = s;
 			return;
 		}
 	}

@@ -191,6 +191,10 @@ void out_json_set_int(struct json_object *o, int v);
  */
 struct json_object *out_json_seconds(double s);
 struct json_object *out_json_ms(double ms);
+/* The text of those numbers, written backwards from end (no '\0'); returns
+ * where it starts.  Digits need 20 bytes, seconds and ms 28. */
+char *out_digits(char *end, uint64_t v);
+char *out_fixed(char *end, double v, int decimals);
 /* Flush stdout: 0, or -errno after saying the write failed. */
 int out_flush(void);
 /* Print root pretty on stdout with a newline and release it: 0 or -errno. */
@@ -201,6 +205,35 @@ void out_json_line(struct json_object *o);
 /* json-c's flags for every pretty document. */
 #define OUT_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
 			 JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/*
+ * A JSON Lines record printed over and over with the same members in the
+ * same order (trace's events).  Building and freeing a json-c tree per line
+ * was most of what trace -J cost per event; here each key is escaped once,
+ * a member whose value is the last line's is copied from that line (runs
+ * of them in one memcpy()), a string value is escaped again only when it
+ * changes (keys and strings by json-c, strings after out_json_str()'s
+ * UTF-8 cleaning) and numbers print as out_json_u64() and
+ * out_json_seconds() print them: the line is the text out_json_line()
+ * prints for the same object, byte for byte (tests/unit/json-record.c).
+ *
+ *	out_rec_begin(r);
+ *	out_rec_str(r, "event", "attach");
+ *	out_rec_u64(r, "inode", ino);
+ *	out_rec_end(r);		// one fwrite() to stdout, not flushed
+ *
+ * Keys are literals, compared by address; a key that is not last line's
+ * (another shape) rebuilds the record from that member on: right, slower.
+ */
+struct out_rec;
+struct out_rec *out_rec_new(void);
+void out_rec_free(struct out_rec *r);
+void out_rec_begin(struct out_rec *r);
+void out_rec_u64(struct out_rec *r, const char *key, uint64_t v);
+void out_rec_seconds(struct out_rec *r, const char *key, double s);
+void out_rec_bool(struct out_rec *r, const char *key, bool v);
+void out_rec_str(struct out_rec *r, const char *key, const char *s);	/* NULL: null */
+void out_rec_end(struct out_rec *r);
 
 /*
  * The JSON contract for one buffer: the "dmabufs" element of list -J; with

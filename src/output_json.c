@@ -34,12 +34,21 @@ struct json_object *out_json_str(const char *s)
 
 /*
  * json-c prints every integer with snprintf(): a third of list -J's time
- * at 30,000 buffers.  This serializer prints the same digits with a loop;
+ * at 30,000 buffers.  int_to_json() prints the same digits with a loop;
  * json-c calls it as it calls its own (json_object_set_serializer()).
  */
+char *out_digits(char *end, uint64_t u)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
 static int int_to_json(struct json_object *jso, struct printbuf *pb, int level, int flags)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *p;
 	int64_t v = json_object_get_int64(jso);
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
@@ -47,10 +56,7 @@ static int int_to_json(struct json_object *jso, struct printbuf *pb, int level, 
 	if (v >= 0)
 		u = json_object_get_uint64(jso);	/* exact above INT64_MAX too */
 #endif
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	p = out_digits(buf + sizeof(buf), u);
 	if (v < 0)
 		*--p = '-';
 	return printbuf_memappend(pb, p, (int)(buf + sizeof(buf) - p));
@@ -96,14 +102,14 @@ void out_json_set_int(struct json_object *o, int v)
  * the instructions trace -J spends per event.  Values beyond 2^53 units
  * (no time we print) lose digits to the double anyway.
  */
-static struct json_object *json_fixed(double v, int decimals)
+char *out_fixed(char *end, double v, int decimals)
 {
 	static const int64_t scale[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
-	char buf[48], *p = buf + sizeof(buf);
 	int64_t units = llround(fabs(v) * (double)scale[decimals]);
+	bool zero = units == 0;
+	char *p = end;
 	int i;
 
-	*--p = '\0';
 	for (i = 0; i < decimals; i++, units /= 10)
 		*--p = (char)('0' + units % 10);
 	if (decimals)
@@ -112,9 +118,17 @@ static struct json_object *json_fixed(double v, int decimals)
 		*--p = (char)('0' + units % 10);
 		units /= 10;
 	} while (units);
-	if (v < 0 && strspn(p, "0.") != strlen(p))
+	if (v < 0 && !zero)	/* no "-0.000000" */
 		*--p = '-';
-	return json_object_new_double_s(v, p);
+	return p;
+}
+
+static struct json_object *json_fixed(double v, int decimals)
+{
+	char buf[48];
+
+	buf[sizeof(buf) - 1] = '\0';
+	return json_object_new_double_s(v, out_fixed(buf + sizeof(buf) - 1, v, decimals));
 }
 
 struct json_object *out_json_seconds(double s)

@@ -357,7 +357,7 @@ void debug_step(const char *what, const char *step, uint64_t *since)
 	*since = now;
 }
 
-static void oom(void)
+void xoom(void)
 {
 	fputs("dmabufctl: memory: allocation failed: Cannot allocate memory\n", stderr);
 	exit(1);
@@ -368,7 +368,7 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -377,7 +377,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -386,7 +386,7 @@ void *xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (!q)
-		oom();
+		xoom();
 	return q;
 }
 
@@ -395,7 +395,7 @@ char *xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -409,6 +409,6 @@ char *xasprintf(const char *fmt, ...)
 	ret = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (ret < 0)
-		oom();
+		xoom();
 	return p;
 }

@@ -135,6 +135,8 @@ bool release_before(const char *release, int maj, int min);
  */
 void debug_step(const char *what, const char *step, uint64_t *since);
 
+/* Out of memory: say so and exit 1 (what the x*() allocators do). */
+void xoom(void) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

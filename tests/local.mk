@@ -21,7 +21,7 @@ EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash tests/host/prom-canon
 
 # Programs that test one part of src/ from the host suite (tests/unit).
 check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay tests/unit/ksyms-lookup \
-	tests/unit/metrics-cgroups tests/unit/vfio-record
+	tests/unit/metrics-cgroups tests/unit/vfio-record tests/unit/json-record
 # list -J's stream against json-c's printing of the whole document.
 tests_unit_json_reprint_SOURCES = tests/unit/json-reprint.c
 tests_unit_json_reprint_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -42,6 +42,11 @@ tests_unit_vfio_record_SOURCES = tests/unit/vfio-record.c src/vfio.c src/dmabuf.
 	src/output.c src/output_json.c src/output_json_dmabuf.c src/utf8.c src/util.c
 tests_unit_vfio_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_vfio_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+# trace's JSON Lines records (out_rec) against json-c's text of the same tree.
+tests_unit_json_record_SOURCES = tests/unit/json-record.c src/output_record.c src/output.c \
+	src/output_json.c src/dmabuf.c src/utf8.c src/util.c
+tests_unit_json_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_json_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 
 EXTRA_DIST += tests/fixtures
 EXTRA_DIST += tests/host/docs-common.bash

@@ -285,8 +285,9 @@ dev 5 bar=2 nr=1 revoked=1 for_good=0 closed=0 bdf=0000:01:00.0 ranges=0+4096'
 }
 
 # Keys the sources give JSON objects, all through json-c (out_json_add,
-# json_strings).  FILE:FUNCTION reads only that function of FILE (such as
-# output_json.c:out_json_confirm, the confirmation both trace and revoke print).
+# json_strings, out_rec_*: trace's records).  FILE:FUNCTION reads only that
+# function of FILE (such as output_json.c:out_json_confirm, the confirmation
+# both trace and revoke print).
 source_keys() {
 	local f
 	for f; do
@@ -295,7 +296,7 @@ source_keys() {
 		else
 			cat "$SRCDIR/src/$f"
 		fi
-	done | grep -oE '(out_json_add|json_strings)\([a-z_]+, "[a-z_]+"' |
+	done | grep -oE '(out_json_add|json_strings|out_rec_[a-z0-9]+)\([a-z_]+, "[a-z_]+"' |
 		sed -E 's/.*"([a-z_]+)"$/\1/' | sort -u
 }
 

@@ -115,3 +115,11 @@ dmabufctl: hint: kernel lockdown or an LSM may forbid BPF; see dmesg and /sys/ke
 --inode 1 --inode 2|dmabufctl: trace: --inode: one buffer only
 EOF2
 }
+
+@test "trace -J's records: json-c's text of the same object, byte for byte" {
+	# out_rec (src/output_record.c) prints events without a json-c tree per
+	# line; tests/unit/json-record compares 20,000 lines of every shape,
+	# with strings that need escaping or are not UTF-8, to json-c's own.
+	run -0 "$UNIT/json-record"
+	assert_output "20000 lines identical"
+}

@@ -37,6 +37,41 @@ trace_text_start() {
 	done
 }
 
+@test "trace: a SIGINT while it loads, as a background job whose SIGINT the shell ignores, ends it" {
+	local i before caught
+	before=$(bpf_ids)
+	TRACE_OUT=$BATS_TEST_TMPDIR/trace.jsonl
+	TRACE_ERR=$BATS_TEST_TMPDIR/trace.err
+	# A non-interactive shell starts background jobs with SIGINT ignored
+	# (make bench did so): until trace catches it, a SIGINT is lost.
+	"$DMABUFCTL" trace -J >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		caught=$(awk '/^SigCgt:/ { print $2 }' "/proc/$TRACE_PID/status")
+		(((0x${caught:-0} & 2) != 0)) && break	# SIGINT is signal 2
+		sleep 0.01
+	done
+	# Caught before it loads, which takes seconds under TCG: no start line yet.
+	[ ! -s "$TRACE_OUT" ] || fail "SIGINT caught only once loaded: $(head -n 1 "$TRACE_OUT")"
+	kill -INT "$TRACE_PID"
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$TRACE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$TRACE_PID" 2>/dev/null; then
+		kill -KILL "$TRACE_PID"
+		wait "$TRACE_PID" || true
+		TRACE_PID=
+		fail "trace still ran 60 s after a SIGINT sent while it loaded"
+	fi
+	TRACE_STATUS=0
+	wait "$TRACE_PID" || TRACE_STATUS=$?
+	TRACE_PID=
+	assert_equal "$TRACE_STATUS" 0
+	summary >/dev/null || fail "no summary line: $(tail -n 2 "$TRACE_OUT")"
+	assert_bpf_ids "$before"
+}
+
 @test "trace: a ring buffer that overflows while the reader is stopped: lost events, counted" {
 	# 8 MiB of ring holds about 40,000 events; 60,000 are made while
 	# trace is stopped (SIGSTOP), so that the kernel must drop some.
