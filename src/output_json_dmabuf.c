@@ -357,10 +357,10 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 
 /* ---- list -J's stream ---- */
 
-#define STREAM_BATCH	64		/* buffers printed by one json-c call */
+#define STREAM_BATCH	128		/* buffers printed by one json-c call */
 #define STREAM_END	"\n  ]\n}"	/* json-c's text after the batch */
 #define STREAM_SEP	",\n    "	/* json-c's text between two items */
-#define STREAM_RING	4		/* batches the second printer may be ahead */
+#define STREAM_RING	8		/* batches the second printer may be ahead */
 
 /* Prints batches of buffers: {key: [batch]}, the trees kept between batches. */
 struct jprinter {
@@ -464,7 +464,8 @@ static const char *printer_batch(struct jprinter *p, const struct dmabuf *const 
 /*
  * The second printer takes batches ahead of the stream's, each copied into
  * a ring slot that the stream writes when its turn comes: at most
- * STREAM_RING ahead of what is written.  The stream makes a batch itself
+ * STREAM_RING ahead of what is written, and once there it rests until half
+ * of them are.  The stream makes a batch itself
  * when the second printer has not taken it, so that a printer the
  * scheduler leaves waiting never holds the stream up for more than the
  * batch it is making.
@@ -501,8 +502,11 @@ static void *worker_run(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
-		while (w->next < w->nr_batches && w->next >= w->written + STREAM_RING)
-			pthread_cond_wait(&w->cond, &w->lock);
+		/* Full: wait until half of it is written, not for each slot
+		 * (a wakeup is dear). */
+		if (w->next >= w->written + STREAM_RING)
+			while (w->next < w->nr_batches && w->next > w->written + STREAM_RING / 2)
+				pthread_cond_wait(&w->cond, &w->lock);
 		b = w->next;
 		if (b < w->nr_batches)
 			w->next++;
