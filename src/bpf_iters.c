@@ -86,6 +86,7 @@ struct reader {
 	const char *what;
 	bpf_iter_consume_fn *consume;
 	void *ctx;
+	pthread_mutex_t *lock;	/* around consume(): one at a time */
 	size_t alloc;
 	bool hold;		/* keep what is read, consume() it later */
 };
@@ -98,6 +99,8 @@ static void reader_init(struct reader *r, struct bpf_iter_out *o, int fd, const 
 	r->what = what;
 	r->consume = opts->consume[k];
 	r->ctx = opts->consume_ctx[k];
+	r->lock = NULL;		/* read_iters() gives the one lock */
+	r->hold = false;
 	r->alloc = READ_CHUNK;
 	o->data = xmalloc(r->alloc);
 	o->len = 0;
@@ -129,8 +132,11 @@ static int reader_step(struct reader *r)
 	}
 	o->len += (size_t)n;
 	if (r->consume && !r->hold) {
-		size_t took = r->consume(r->ctx, o->data, o->len);
+		size_t took;
 
+		pthread_mutex_lock(r->lock);
+		took = r->consume(r->ctx, o->data, o->len);
+		pthread_mutex_unlock(r->lock);
 		/* A record is far smaller than a chunk: took is never 0 here. */
 		memmove(o->data, o->data + took, o->len - took);
 		o->len -= took;
@@ -188,9 +194,11 @@ static void begin_task_file(struct bpf_iters *it, const struct bpf_iters_opts *o
 static void read_iters(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 		       const int fds[BPF_ITER_NR], struct reader *tf)
 {
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct side s = { 0 };
 	pthread_t thread;
 	bool threaded;
+	size_t i;
 	int k;
 
 	for (k = 0; k < BPF_ITER_NR; k++) {
@@ -198,6 +206,9 @@ static void read_iters(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 			continue;
 		reader_init(&s.r[s.nr++], &it->out[k], fds[k], pin_names[k], opts, k);
 	}
+	for (i = 0; i < s.nr; i++)
+		s.r[i].lock = &lock;
+	tf->lock = &lock;
 	tf->hold = false;
 	threaded = s.nr && fds[BPF_ITER_TASK_FILE] >= 0 && threads_useful() &&
 		   !pthread_create(&thread, NULL, side_thread, &s);

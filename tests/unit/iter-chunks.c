@@ -132,27 +132,19 @@ static void build(struct out out[BPF_ITER_NR])
 	put(&out[BPF_ITER_TASK_VMA], &h, sizeof(h));
 }
 
-typedef size_t chunk_fn(void *ctx, const char *data, size_t len);
-
-static size_t chunk_dmabuf(void *ctx, const char *data, size_t len)
+/* What bpf_iters.c hands iterator k's reads to (source_bpf.c's consumers). */
+static size_t chunk(int k, void *ctx, const char *data, size_t len)
 {
-	return parse_iter_chunk(ctx, data, len);
-}
-
-static size_t chunk_files(void *ctx, const char *data, size_t len)
-{
-	return source_tasks_files(ctx, data, len);
-}
-
-static size_t chunk_vmas(void *ctx, const char *data, size_t len)
-{
-	return source_tasks_vmas(ctx, data, len);
+	if (k == BPF_ITER_DMABUF)
+		return parse_iter_chunk(ctx, data, len);
+	return k == BPF_ITER_TASK_FILE ? source_tasks_files(ctx, data, len) :
+					 source_tasks_vmas(ctx, data, len);
 }
 
 /* Feed data as reads of at most step bytes, the first first bytes long:
  * what the parser leaves is read again with what follows.  The bytes left
  * at the end. */
-static size_t feed(chunk_fn *fn, void *ctx, const struct out *o, size_t first, size_t step)
+static size_t feed(int k, void *ctx, const struct out *o, size_t first, size_t step)
 {
 	char *buf = xmalloc(o->len + 1);
 	size_t have = 0, off = 0, took;
@@ -165,7 +157,7 @@ static size_t feed(chunk_fn *fn, void *ctx, const struct out *o, size_t first, s
 		memcpy(buf + have, o->data + off, n);
 		have += n;
 		off += n;
-		took = fn(ctx, buf, have);
+		took = chunk(k, ctx, buf, have);
 		memmove(buf, buf + took, have - took);
 		have -= took;
 	}
@@ -188,10 +180,10 @@ static char *model(const struct out out[BPF_ITER_NR], const size_t first[BPF_ITE
 
 	parse_iter_begin(&ip, set, NULL, NULL);
 	tp = source_tasks_begin(set, &opts);
-	left = feed(chunk_dmabuf, &ip, &out[BPF_ITER_DMABUF], first[0], step);
+	left = feed(BPF_ITER_DMABUF, &ip, &out[BPF_ITER_DMABUF], first[0], step);
 	parse_iter_end(&ip, left);
-	feed(chunk_files, tp, &out[BPF_ITER_TASK_FILE], first[1], step);
-	feed(chunk_vmas, tp, &out[BPF_ITER_TASK_VMA], first[2], step);
+	feed(BPF_ITER_TASK_FILE, tp, &out[BPF_ITER_TASK_FILE], first[1], step);
+	feed(BPF_ITER_TASK_VMA, tp, &out[BPF_ITER_TASK_VMA], first[2], step);
 	for (i = 0; i < BPF_ITER_NR; i++)
 		it.out[i].ok = true;
 	it.features = ITER_F_GEM;
