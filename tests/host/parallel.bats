@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# The parallel scan on this machine's live /proc: scan() runs the listing
-# (debugfs) in a second thread beside the fd walk, and both threads then
-# take processes from one list.  That is the procfs path, which root takes
+# The parallel scan on this machine's live /proc: after the listing
+# (debugfs), two threads walk the fds, taking processes from one list.
+# That is the procfs path, which root takes
 # only where the BPF task iterators cannot run: the live cases run as
 # nobody, among processes of nobody, so that the walk has fds to read.  And
 # list -J's second printer, on a replayed tree.  In the ThreadSanitizer
@@ -44,7 +44,7 @@ threaded() {
 }
 
 
-@test "live list -J: listing and fd walk in two threads, valid output" {
+@test "live list -J: the fd walk in two threads, valid output" {
 	run --separate-stderr $NOBODY "$DMABUFCTL" list -J
 	assert_success
 	jq -e '.sources | index("procfs")' <<<"$output" >/dev/null
@@ -72,7 +72,7 @@ threaded() {
 	[ "$(threads_of taskset -c 0 "$DMABUFCTL" list --sysroot "$tree" -J)" -eq 0 ]
 }
 
-@test "a replayed tree and --source stay in one thread" {
+@test "a replayed tree of few buffers stays in one thread; --source=procfs walks in two" {
 	[ "$(threads_of "$DMABUFCTL" list -J --sysroot "$FIXTURES/7.2")" -eq 0 ]
-	[ "$(threads_of "$DMABUFCTL" list -J --source=procfs)" -eq 0 ]
+	threaded $NOBODY "$DMABUFCTL" list -J --source=procfs
 }
