@@ -86,6 +86,7 @@ struct reader {
 	const char *what;
 	bpf_iter_consume_fn *consume;
 	void *ctx;
+	pthread_mutex_t *lock;	/* around consume(): one at a time */
 	size_t alloc;
 	bool hold;		/* keep what is read, consume() it later */
 };
@@ -98,6 +99,8 @@ static void reader_init(struct reader *r, struct bpf_iter_out *o, int fd, const 
 	r->what = what;
 	r->consume = opts->consume[k];
 	r->ctx = opts->consume_ctx[k];
+	r->lock = NULL;		/* read_iters() gives the one lock */
+	r->hold = false;
 	r->alloc = READ_CHUNK;
 	o->data = xmalloc(r->alloc);
 	o->len = 0;
@@ -129,8 +132,11 @@ static int reader_step(struct reader *r)
 	}
 	o->len += (size_t)n;
 	if (r->consume && !r->hold) {
-		size_t took = r->consume(r->ctx, o->data, o->len);
+		size_t took;
 
+		pthread_mutex_lock(r->lock);
+		took = r->consume(r->ctx, o->data, o->len);
+		pthread_mutex_unlock(r->lock);
 		/* A record is far smaller than a chunk: took is never 0 here. */
 		memmove(o->data, o->data + took, o->len - took);
 		o->len -= took;
@@ -144,17 +150,9 @@ static void reader_run(struct reader *r)
 		;
 }
 
-struct side {
-	struct reader r[BPF_ITER_NR];
-	size_t nr;
-};
-
-static void *side_thread(void *arg)
+static void *reader_thread(void *arg)
 {
-	struct side *s = arg;
-
-	for (size_t i = 0; i < s->nr; i++)
-		reader_run(&s->r[i]);
+	reader_run(arg);
 	return NULL;
 }
 
@@ -181,32 +179,41 @@ static void begin_task_file(struct bpf_iters *it, const struct bpf_iters_opts *o
 
 /*
  * Read the iterators of fds (-1: none) to their ends, task_file's begun in
- * tf.  The walks are independent kernel work: a second thread reads the
- * dma-buf and task_vma iterators while this one reads task_file, each
- * consume()'ing as it goes.
+ * tf, each consume()'ing as it goes.  The walks are independent kernel
+ * work: a second thread reads task_vma while this one reads the dma-buf
+ * iterator, then task_file.  Not those two at once: each holds a
+ * reference on the file it visits, which the other would count in the
+ * buffer's refcount (task_vma holds none).
  */
 static void read_iters(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 		       const int fds[BPF_ITER_NR], struct reader *tf)
 {
-	struct side s = { 0 };
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct reader vma, dmabuf;
+	bool threaded = false;
 	pthread_t thread;
-	bool threaded;
-	int k;
 
-	for (k = 0; k < BPF_ITER_NR; k++) {
-		if (fds[k] < 0 || k == BPF_ITER_TASK_FILE)
-			continue;
-		reader_init(&s.r[s.nr++], &it->out[k], fds[k], pin_names[k], opts, k);
+	if (fds[BPF_ITER_TASK_VMA] >= 0) {
+		reader_init(&vma, &it->out[BPF_ITER_TASK_VMA], fds[BPF_ITER_TASK_VMA],
+			    pin_names[BPF_ITER_TASK_VMA], opts, BPF_ITER_TASK_VMA);
+		vma.lock = &lock;
+		threaded = threads_useful() && !pthread_create(&thread, NULL, reader_thread, &vma);
 	}
-	tf->hold = false;
-	threaded = s.nr && fds[BPF_ITER_TASK_FILE] >= 0 && threads_useful() &&
-		   !pthread_create(&thread, NULL, side_thread, &s);
-	if (!threaded)
-		side_thread(&s);
-	if (fds[BPF_ITER_TASK_FILE] >= 0)
+	if (fds[BPF_ITER_DMABUF] >= 0) {
+		reader_init(&dmabuf, &it->out[BPF_ITER_DMABUF], fds[BPF_ITER_DMABUF],
+			    pin_names[BPF_ITER_DMABUF], opts, BPF_ITER_DMABUF);
+		dmabuf.lock = &lock;
+		reader_run(&dmabuf);
+	}
+	if (fds[BPF_ITER_TASK_FILE] >= 0) {
+		tf->lock = &lock;
+		tf->hold = false;
 		reader_run(tf);
+	}
 	if (threaded)
 		pthread_join(thread, NULL);
+	else if (fds[BPF_ITER_TASK_VMA] >= 0)
+		reader_run(&vma);
 }
 
 /* ---- which programs this kernel can load ---- */

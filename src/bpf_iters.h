@@ -40,9 +40,10 @@ struct bpf_iters_opts {
 	/* The dma-buf iterator also reads exporters' devices (VFIO's,
 	 * dmabuf_collect_dev).  Its pins are a version of their own. */
 	bool devices;
-	/* Given for an iterator, its output goes there as it is read, in a
-	 * thread of its own (the dma-buf and task_vma iterators are read
-	 * beside task_file): out[].data then keeps what it left at the end. */
+	/* Given for an iterator, its output goes there as it is read (the
+	 * dma-buf and task_vma iterators in a second thread, beside task_file;
+	 * one lock keeps these calls to one at a time, so they may share
+	 * state): out[].data then keeps what it left at the end. */
 	bpf_iter_consume_fn *consume[BPF_ITER_NR];
 	void *consume_ctx[BPF_ITER_NR];
 };

@@ -475,9 +475,11 @@ struct jworker {
 	const struct dmabuf *const *bufs;
 	size_t nr, nr_batches;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t ready_cond;	/* a batch is ready: the stream may wait */
+	pthread_cond_t room_cond;	/* the ring has room: the printer may wait */
 	size_t next;			/* the first batch nobody took */
 	size_t written;			/* batches written by the stream */
+	size_t resume;			/* the printer waits for written to reach it, or 0 */
 	size_t ready[STREAM_RING];	/* ready[k] - 1: the batch slot k holds */
 	char *ring[STREAM_RING];
 	size_t ring_len[STREAM_RING], ring_cap[STREAM_RING];
@@ -504,9 +506,12 @@ static void *worker_run(void *arg)
 		pthread_mutex_lock(&w->lock);
 		/* Full: wait until half of it is written, not for each slot
 		 * (a wakeup is dear). */
-		if (w->next >= w->written + STREAM_RING)
-			while (w->next < w->nr_batches && w->next > w->written + STREAM_RING / 2)
-				pthread_cond_wait(&w->cond, &w->lock);
+		if (w->next >= w->written + STREAM_RING) {
+			w->resume = w->next - STREAM_RING / 2;
+			while (w->next < w->nr_batches && w->written < w->resume)
+				pthread_cond_wait(&w->room_cond, &w->lock);
+			w->resume = 0;
+		}
 		b = w->next;
 		if (b < w->nr_batches)
 			w->next++;
@@ -525,7 +530,7 @@ static void *worker_run(void *arg)
 		w->ring_len[k] = len;
 		pthread_mutex_lock(&w->lock);
 		w->ready[k] = b + 1;
-		pthread_cond_broadcast(&w->cond);
+		pthread_cond_signal(&w->ready_cond);
 		pthread_mutex_unlock(&w->lock);
 	}
 }
@@ -561,7 +566,8 @@ void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *co
 		w->nr = nr;
 		w->nr_batches = nr_batches;
 		pthread_mutex_init(&w->lock, NULL);
-		pthread_cond_init(&w->cond, NULL);
+		pthread_cond_init(&w->ready_cond, NULL);
+		pthread_cond_init(&w->room_cond, NULL);
 		if (pthread_create(&thread, NULL, worker_run, w)) {
 			printer_free(&w->p);
 			free(w);
@@ -585,7 +591,7 @@ void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *co
 			k = b % STREAM_RING;
 			pthread_mutex_lock(&w->lock);
 			while (w->ready[k] != b + 1)
-				pthread_cond_wait(&w->cond, &w->lock);
+				pthread_cond_wait(&w->ready_cond, &w->lock);
 			pthread_mutex_unlock(&w->lock);
 			s = w->ring[k];
 			len = w->ring_len[k];
@@ -596,7 +602,9 @@ void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *co
 		if (w) {
 			pthread_mutex_lock(&w->lock);
 			w->written = b + 1;
-			pthread_cond_broadcast(&w->cond);
+			/* Only when it can go on: a wakeup is dear. */
+			if (w->resume && w->written >= w->resume)
+				pthread_cond_signal(&w->room_cond);
 			pthread_mutex_unlock(&w->lock);
 		}
 	}
@@ -607,7 +615,8 @@ void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *co
 	for (k = 0; k < STREAM_RING; k++)
 		free(w->ring[k]);
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
+	pthread_cond_destroy(&w->ready_cond);
+	pthread_cond_destroy(&w->room_cond);
 	free(w);
 }
 

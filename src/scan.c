@@ -23,11 +23,12 @@
  * --source=LIST runs only the sources named ("bpf" is the three iterators,
  * "procfs" is fd + maps) and fails if one of them cannot run at all.
  *
- * The listing and the fd walk are independent kernel reads (bufinfo alone
- * is a fifth of list's time on a busy host), so on a live system a second
- * thread lists while this one walks /proc, then walks too, the two taking
- * processes in turn.  The walk touches no model: procfs_resolve() puts its
- * fds into the set once both threads are done.
+ * The fd walk is most of the procfs path's time: on a live system with a
+ * second CPU of ours two threads walk, taking processes in turn.  The walk
+ * touches no model: procfs_resolve() puts its fds into the set once both
+ * threads are done.  Not beside the listing: the walk holds a reference on
+ * each file it looks at for a moment (proc_fd_link()), which bufinfo would
+ * count in that buffer's refcount; the listing comes first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -96,9 +97,6 @@ struct listing {
 	bool listed;		/* a source listed every buffer */
 	int debugfs;		/* its result, -ENOENT when not run */
 	int ret;		/* debugfs's, for --source */
-	struct procfs_walk *walk;	/* to join once listed, when ready */
-	bool walk_ready;
-	struct procfs_walk part;	/* what this thread found */
 };
 
 static void list_buffers(struct listing *l)
@@ -120,44 +118,47 @@ static void list_buffers(struct listing *l)
 	}
 }
 
-static void *listing_thread(void *arg)
-{
-	struct listing *l = arg;
+/* The second walker: what it finds goes to part. */
+struct walker {
+	struct procfs_walk *walk;
+	struct procfs_walk part;
+};
 
-	list_buffers(l);
-	if (__atomic_load_n(&l->walk_ready, __ATOMIC_ACQUIRE))
-		procfs_walk_run(l->walk, &l->part);
+static void *walker_thread(void *arg)
+{
+	struct walker *x = arg;
+
+	procfs_walk_run(x->walk, &x->part);
 	return NULL;
 }
 
-/* The procfs path: the listing (debugfs) beside the fd walk, then fdinfo
- * and maps. */
+/* The procfs path: the listing (debugfs), the fd walk, then fdinfo and maps. */
 static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	struct procfs_walk w = { .procfd = -1 };
-	struct listing l = { .set = set, .opts = opts, .walk = &w, .part.procfd = -1 };
+	struct listing l = { .set = set, .opts = opts };
+	struct walker x = { .walk = &w, .part.procfd = -1 };
 	bool listing = want(opts, "debugfs");
 	bool walk = want(opts, "procfs");
-	bool together = listing && walk && !opts->sysroot &&
-			threads_useful();
+	bool two = false;
 	uint64_t t = mono_ns();
 	pthread_t thread;
 	int ret = 0;
 
-	if (together)
-		together = !pthread_create(&thread, NULL, listing_thread, &l);
-	if (listing && !together)
+	if (listing) {
 		list_buffers(&l);
+		debug_step("scan", "debugfs", &t);
+	}
 	if (walk && !procfs_walk_begin(&w, opts)) {
-		__atomic_store_n(&l.walk_ready, true, __ATOMIC_RELEASE);
+		two = !opts->sysroot && threads_useful() &&
+		      !pthread_create(&thread, NULL, walker_thread, &x);
 		procfs_walk_run(&w, &w);
+		if (two) {
+			pthread_join(thread, NULL);
+			procfs_walk_merge(&w, &x.part);
+		}
 	}
-	if (together) {
-		pthread_join(thread, NULL);
-		procfs_walk_merge(&w, &l.part);
-	}
-	debug_step("scan", together ? "debugfs beside the fd walk" :
-		   listing ? "debugfs, then the fd walk" : "the fd walk", &t);
+	debug_step("scan", two ? "the fd walk, two threads" : "the fd walk", &t);
 	if (listing && l.ret && opts->only) {
 		ret = l.ret;
 		goto out;

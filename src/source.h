@@ -64,12 +64,12 @@ int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
 /*
  * /proc/PID/fd + fdinfo, in two steps.  The walk finds every dma-buf fd and
- * touches no model, so scan() runs it beside debugfs or the iterator, in
- * two threads taking processes in turn; procfs_resolve() then gives each
- * fd its buffer, reading fdinfo only for buffers the listing did not
- * describe.  Live, on 5.3 and later, the walk makes one fstatat() per fd
- * (the file's device tells a dma-buf, its inode and size are the buffer's);
- * a replayed tree or an older kernel is walked by the links' text.
+ * touches no model, so scan() runs it in two threads taking processes in
+ * turn; procfs_resolve() then gives each fd its buffer, reading fdinfo only
+ * for buffers the listing did not describe.  Live, on 5.3 and later, the
+ * walk makes one statx() per fd (the file's device tells a dma-buf, its
+ * inode and size are the buffer's); a replayed tree or an older kernel is
+ * walked by the links' text.
  */
 struct procfs_fd {
 	pid_t tgid;

@@ -90,8 +90,8 @@ static void on_deadline(int sig)
 /*
  * Reading bufinfo takes a global mutex and then each buffer's reservation
  * lock, both interruptibly (6.12 and 7.2 alike), so a job that holds one for
- * long would stall us.  A timer signal to this thread (scan() may run us
- * beside the fd walk), without SA_RESTART, ends the wait with EINTR
+ * long would stall us.  A timer signal to this thread (the one reading,
+ * whichever it is), without SA_RESTART, ends the wait with EINTR
  * (util.c's read loop gives up on it) and the caller moves on.
  */
 static ssize_t read_bufinfo(const char *path, char **text)

@@ -127,7 +127,7 @@ static bool is_dmabuf_link(const char *link, ssize_t n, struct procfs_walk *w)
 	return false;
 }
 
-/* ---- the walk: touches no model, so it can run beside the listing ---- */
+/* ---- the walk: touches no model, so two threads can walk ---- */
 
 #define DENTS_SIZE	(32u << 10)
 

@@ -40,13 +40,24 @@ tests_unit_metrics_cgroups_CFLAGS = $(AM_CFLAGS)
 # The BPF iterator's VFIO device record into the model, and out as JSON.
 tests_unit_vfio_record_SOURCES = tests/unit/vfio-record.c src/vfio.c src/dmabuf.c \
 	src/output.c src/output_json.c src/output_json_dmabuf.c src/utf8.c src/util.c
-tests_unit_vfio_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_vfio_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
 tests_unit_vfio_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+tests_unit_vfio_record_LDFLAGS = -pthread
 # trace's JSON Lines records (out_rec) against json-c's text of the same tree.
 tests_unit_json_record_SOURCES = tests/unit/json-record.c src/output_record.c src/output.c \
 	src/output_json.c src/dmabuf.c src/utf8.c src/util.c
 tests_unit_json_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_json_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+if HAVE_BPF
+# The iterators' records parsed a read at a time, against the same whole.
+check_PROGRAMS += tests/unit/iter-chunks
+tests_unit_iter_chunks_SOURCES = tests/unit/iter-chunks.c src/parse_iter.c src/source_tasks.c \
+	src/vfio.c src/dmabuf.c src/output.c src/output_json.c src/output_json_dmabuf.c \
+	src/utf8.c src/util.c
+tests_unit_iter_chunks_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
+tests_unit_iter_chunks_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+tests_unit_iter_chunks_LDFLAGS = -pthread
+endif
 
 EXTRA_DIST += tests/fixtures
 EXTRA_DIST += tests/host/docs-common.bash

@@ -190,6 +190,22 @@ stderr_is_diagnostics() {
 	assert_equal "$(jq -c .dmabufs <<<"$output")" '[]'
 }
 
+@test "list -J of 1,000 buffers: batch by batch, by one printer or two, json-c's text byte for byte" {
+	local tree=$BATS_TEST_TMPDIR/many two
+	many_tree "$tree" 1000
+	# Batches of 128 buffers, some printed by a second thread where a
+	# second CPU is ours (tests/host/parallel.bats counts the threads).
+	run -0 --separate-stderr "$DMABUFCTL" list --sysroot "$tree" -J
+	two=$output
+	assert_equal "$("$UNIT/json-reprint" <<<"$two")" "$two"
+	assert_equal "$(jq -c '[(.dmabufs | length), .dmabufs[0].inode, .dmabufs[999].inode,
+		.dmabufs[7].name, .dmabufs[999].processes[0].pid, .totals.buffers]' <<<"$two")" \
+		'[1000,1000,1999,"buffer 7",199,1000]'
+	# One CPU (a cpuset, taskset): one printer, the same text.
+	run -0 --separate-stderr taskset -c 0 "$DMABUFCTL" list --sysroot "$tree" -J
+	assert_equal "$output" "$two"
+}
+
 @test "--source that cannot run: reason on stderr, nothing on stdout" {
 	run -3 --separate-stderr "$DMABUFCTL" list --sysroot "$NAMES" --source debugfs
 	assert_output ''

@@ -187,3 +187,25 @@ jq_is() {
 	assert_output ''
 	assert_equal "$stderr" "dmabufctl: debugfs: source could not run: $tree/sys/kernel/debug/dma_buf/bufinfo: not a regular file"
 }
+
+@test "the iterators' records: parsed a read at a time, as whole; cut short, the same warnings" {
+	# bpf_iters.c hands each iterator's output over as it reads it; a record
+	# a read ends in is taken with the next.  tests/unit/iter-chunks ends
+	# reads at every byte and in steps of 1 to 97 bytes.
+	if [ "$DMABUFCTL_BPF" = no ]; then	# built without the iterators' parsers
+		[ ! -e "$UNIT/iter-chunks" ]
+		return
+	fi
+	run -0 "$UNIT/iter-chunks"
+	assert_line --index 0 --regexp '^ok [0-9]+$'
+	# what it compared: buffers, a VFIO device, fds, GEM handles, mappings
+	assert_line --partial '"device":{"bdf":"0000:00:05.0","bar":2,"closed":false}'
+	assert_line --partial '"gem":[{"device":"vgem","driver":"vgem","node":"card0","fd":9,"handle":1}]'
+	assert_line --partial '"maps":[{"start":"0x50000","end":"0x51000","offset":0,"perms":"rw-s"}]'
+	refute_line --partial 'warning:'
+	run -0 "$UNIT/iter-chunks" cut
+	assert_line --index 0 --regexp '^ok [0-9]+$'
+	assert_line 'warning: bpf: iterator output ends inside a record (67 bytes left)'
+	assert_line 'warning: task_file: the iterator'"'"'s output is garbled or cut short: some fds may be missing'
+	assert_line 'warning: task_vma: the iterator'"'"'s output is garbled or cut short: some mappings may be missing'
+}

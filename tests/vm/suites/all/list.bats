@@ -233,6 +233,24 @@ teardown() {
 	assert_output 1
 }
 
+@test "the iterators are read by two threads where two CPUs are ours, by one under taskset: the same JSON" {
+	# bpf_iters.c reads the dma-buf and task_vma iterators in a second
+	# thread beside task_file, each parsed as it comes.
+	local log=$BATS_TEST_TMPDIR/strace
+	[ "$(nproc)" -gt 1 ]
+	strace -f -qq -e trace=clone,clone3 -o "$log" "$DMABUFCTL" list -J >"$BATS_TEST_TMPDIR/two"
+	run grep -c CLONE_THREAD "$log"
+	[ "$output" -ge 1 ]
+	strace -f -qq -e trace=clone,clone3 -o "$log" taskset -c 0 "$DMABUFCTL" list -J \
+		>"$BATS_TEST_TMPDIR/one"
+	run grep -c CLONE_THREAD "$log"
+	assert_output 0
+	run diff "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/two"
+	assert_success
+	run diff <(jq -S .dmabufs "$BATS_TEST_TMPDIR/two") <(listed -S .dmabufs)
+	assert_success
+}
+
 @test "list reads no /proc/PID/fd where the task iterators run" {
 	local log=$BATS_TEST_TMPDIR/strace
 	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" list -J >/dev/null
