@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,60 +71,145 @@ static void all_fail(struct bpf_iters *it, int err, const char *hint, const char
 			out_fail(&it->out[k], err, hint, "%s", why);
 }
 
-/* Read an iterator to the end.  Early 6.16 kernels stopped the dma-buf
+/*
+ * Reading an iterator to the end.  Early 6.16 kernels stopped the dma-buf
  * iterator after the first read(): read until 0.  A read returns at most
- * the iterator's buffer (8 pages): ask for no less. */
-static ssize_t read_all(int fd, char **out)
+ * the iterator's buffer (8 pages): ask for no less.  Whole, the output
+ * grows in memory; given consume(), it goes there a chunk at a time, from
+ * one buffer: 4 MiB of output is a thousand page faults less.
+ */
+#define READ_CHUNK	(256u << 10)
+
+struct reader {
+	struct bpf_iter_out *o;
+	int fd;
+	const char *what;
+	bpf_iter_consume_fn *consume;
+	void *ctx;
+	size_t alloc;
+	bool hold;		/* keep what is read, consume() it later */
+};
+
+static void reader_init(struct reader *r, struct bpf_iter_out *o, int fd, const char *what,
+			const struct bpf_iters_opts *opts, enum bpf_iter_kind k)
 {
-	size_t len = 0, alloc = 256 * 1024;
-	char *buf = xmalloc(alloc);
-
-	for (;;) {
-		ssize_t n;
-
-		if (alloc - len < 64 * 1024)
-			buf = xrealloc(buf, alloc *= 2);
-		n = read(fd, buf + len, alloc - len);
-		if (n < 0) {
-			int e = errno;
-
-			/* EAGAIN: a million objects without output in one read. */
-			if (e == EINTR || e == EAGAIN)
-				continue;
-			free(buf);
-			return -e;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	return (ssize_t)len;
-}
-
-static void read_into(struct bpf_iter_out *o, int fd, const char *what)
-{
-	ssize_t n = read_all(fd, &o->data);
-
-	if (n < 0) {
-		o->data = NULL;
-		out_fail(o, (int)n, NULL, "reading the %s iterator: %s", what, strerror((int)-n));
-		return;
-	}
-	o->len = (size_t)n;
+	r->o = o;
+	r->fd = fd;
+	r->what = what;
+	r->consume = opts->consume[k];
+	r->ctx = opts->consume_ctx[k];
+	r->alloc = READ_CHUNK;
+	o->data = xmalloc(r->alloc);
+	o->len = 0;
 	o->ok = true;
 }
 
-/* ---- which programs this kernel can load ---- */
-
-static bool release_before(const char *release, int maj, int min)
+/* One read() more: 1, or 0 at the end (o->ok false on an error). */
+static int reader_step(struct reader *r)
 {
-	int major, minor;
+	struct bpf_iter_out *o = r->o;
+	ssize_t n;
 
-	if (sscanf(release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major < maj || (major == maj && minor < min);
+	if (!o->ok)
+		return 0;
+	if ((!r->consume || r->hold) && r->alloc - o->len < 64 * 1024)
+		o->data = xrealloc(o->data, r->alloc *= 2);
+	do
+		n = read(r->fd, o->data + o->len, r->alloc - o->len);
+	/* EAGAIN: a million objects without output in one read. */
+	while (n < 0 && (errno == EINTR || errno == EAGAIN));
+	if (n < 0) {
+		int e = errno;
+
+		free(o->data);
+		o->data = NULL;
+		o->len = 0;
+		out_fail(o, -e, NULL, "reading the %s iterator: %s", r->what, strerror(e));
+		return 0;
+	}
+	o->len += (size_t)n;
+	if (r->consume && !r->hold) {
+		size_t took = r->consume(r->ctx, o->data, o->len);
+
+		/* A record is far smaller than a chunk: took is never 0 here. */
+		memmove(o->data, o->data + took, o->len - took);
+		o->len -= took;
+	}
+	return n > 0;
 }
+
+static void reader_run(struct reader *r)
+{
+	while (reader_step(r))
+		;
+}
+
+struct side {
+	struct reader r[BPF_ITER_NR];
+	size_t nr;
+};
+
+static void *side_thread(void *arg)
+{
+	struct side *s = arg;
+
+	for (size_t i = 0; i < s->nr; i++)
+		reader_run(&s->r[i]);
+	return NULL;
+}
+
+/*
+ * task_file's first read, held: its header says what the programs were
+ * loaded with (read_pins() may find them stale and take nothing).
+ */
+static void begin_task_file(struct bpf_iters *it, const struct bpf_iters_opts *opts, int fd,
+			    struct reader *tf)
+{
+	const struct bpf_iter_out *o = &it->out[BPF_ITER_TASK_FILE];
+	struct iter_hdr h;
+
+	reader_init(tf, &it->out[BPF_ITER_TASK_FILE], fd, pin_names[BPF_ITER_TASK_FILE], opts,
+		    BPF_ITER_TASK_FILE);
+	tf->hold = true;
+	reader_step(tf);
+	if (o->ok && o->len >= sizeof(h)) {
+		memcpy(&h, o->data, sizeof(h));
+		if (h.magic == ITER_MAGIC_HDR)
+			it->features = h.features;
+	}
+}
+
+/*
+ * Read the iterators of fds (-1: none) to their ends, task_file's begun in
+ * tf.  The walks are independent kernel work: a second thread reads the
+ * dma-buf and task_vma iterators while this one reads task_file, each
+ * consume()'ing as it goes.
+ */
+static void read_iters(struct bpf_iters *it, const struct bpf_iters_opts *opts,
+		       const int fds[BPF_ITER_NR], struct reader *tf)
+{
+	struct side s = { 0 };
+	pthread_t thread;
+	bool threaded;
+	int k;
+
+	for (k = 0; k < BPF_ITER_NR; k++) {
+		if (fds[k] < 0 || k == BPF_ITER_TASK_FILE)
+			continue;
+		reader_init(&s.r[s.nr++], &it->out[k], fds[k], pin_names[k], opts, k);
+	}
+	tf->hold = false;
+	threaded = s.nr && fds[BPF_ITER_TASK_FILE] >= 0 && threads_useful() &&
+		   !pthread_create(&thread, NULL, side_thread, &s);
+	if (!threaded)
+		side_thread(&s);
+	if (fds[BPF_ITER_TASK_FILE] >= 0)
+		reader_run(tf);
+	if (threaded)
+		pthread_join(thread, NULL);
+}
+
+/* ---- which programs this kernel can load ---- */
 
 static bool btf_has(struct kernel_btf **kb, bool *tried, const char *type)
 {
@@ -198,9 +284,11 @@ static bool pins_stale(const struct bpf_iter_out *tf, unsigned int *features)
 static int read_pins(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 		     const struct utsname *un)
 {
-	char name[32];
+	int fds[BPF_ITER_NR] = { -1, -1, -1 };
+	int rootfd, dirfd, k, ret = 0;
+	struct reader tf = { 0 };
 	struct stat st;
-	int rootfd, dirfd, k;
+	char name[32];
 
 	rootfd = pins_root(false, it->pin_why, sizeof(it->pin_why));
 	if (rootfd < 0)
@@ -231,29 +319,36 @@ static int read_pins(struct bpf_iters *it, const struct bpf_iters_opts *opts,
 					 un->release, pin_names[k]);
 			continue;
 		}
-		if (fstat(fd, &st) || !pins_private(&st, S_IFREG))
+		if (fstat(fd, &st) || !pins_private(&st, S_IFREG)) {
 			out_fail(o, -EPERM, NULL, "%s/%s/%s is not private: not used",
 				 BPF_PINS_ROOT, name, pin_names[k]);
-		else
-			read_into(o, fd, pin_names[k]);
-		close(fd);
+			close(fd);
+			continue;
+		}
+		fds[k] = fd;
 	}
 	close(dirfd);
+	/* task_file's first read has its header: pins made without the DRM
+	 * types are made again, by the load that follows. */
+	if (fds[BPF_ITER_TASK_FILE] >= 0)
+		begin_task_file(it, opts, fds[BPF_ITER_TASK_FILE], &tf);
 	if (!it->out[BPF_ITER_TASK_FILE].ok ||
 	    pins_stale(&it->out[BPF_ITER_TASK_FILE], &it->features)) {
-		/* Made again by the load that follows. */
 		pins_remove(rootfd, name, NULL);
-		close(rootfd);
-		for (k = 0; k < BPF_ITER_NR; k++) {
+		for (k = 0; k < BPF_ITER_NR; k++)
 			free(it->out[k].data);
-			memset(&it->out[k], 0, sizeof(it->out[k]));
-		}
-		return -ESTALE;
+		memset(it->out, 0, sizeof(it->out));
+		ret = -ESTALE;
+	} else {
+		read_iters(it, opts, fds, &tf);
+		snprintf(it->pin, sizeof(it->pin), "%s/%s", BPF_PINS_ROOT, name);
+		it->from_pin = true;
 	}
+	for (k = 0; k < BPF_ITER_NR; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
 	close(rootfd);
-	snprintf(it->pin, sizeof(it->pin), "%s/%s", BPF_PINS_ROOT, name);
-	it->from_pin = true;
-	return 0;
+	return ret;
 }
 
 /* Pin the links under a new name, then rename it into place: a run that
@@ -331,8 +426,9 @@ static void load_and_read(struct bpf_iters *it, const struct bpf_iters_opts *opt
 {
 	struct bpf_link *links[BPF_ITER_NR] = { 0 };
 	struct iter_bpf *skel = NULL;
+	int k, ret, fds[BPF_ITER_NR];
+	struct reader tf = { 0 };
 	bool load[BPF_ITER_NR];
-	int k, ret;
 
 	choose(it, un, load);
 	if (!load[BPF_ITER_DMABUF] && !load[BPF_ITER_TASK_FILE] && !load[BPF_ITER_TASK_VMA])
@@ -370,19 +466,20 @@ static void load_and_read(struct bpf_iters *it, const struct bpf_iters_opts *opt
 	if (opts->pin)
 		make_pins(it, opts, links);
 	for (k = 0; k < BPF_ITER_NR; k++) {
-		int fd;
-
+		fds[k] = -1;
 		if (!links[k] || !opts->want[k])
 			continue;
-		fd = bpf_iter_create(bpf_link__fd(links[k]));
-		if (fd < 0) {
+		fds[k] = bpf_iter_create(bpf_link__fd(links[k]));
+		if (fds[k] < 0)
 			out_fail(&it->out[k], -errno, NULL, "cannot create the %s iterator: %s",
 				 pin_names[k], strerror(errno));
-			continue;
-		}
-		read_into(&it->out[k], fd, pin_names[k]);
-		close(fd);
 	}
+	if (fds[BPF_ITER_TASK_FILE] >= 0)
+		begin_task_file(it, opts, fds[BPF_ITER_TASK_FILE], &tf);
+	read_iters(it, opts, fds, &tf);
+	for (k = 0; k < BPF_ITER_NR; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
 	for (k = 0; k < BPF_ITER_NR; k++)
 		bpf_link__destroy(links[k]);	/* pins keep theirs */
 	iter_bpf__destroy(skel);
@@ -415,13 +512,6 @@ void bpf_iters_read(struct bpf_iters *it, const struct bpf_iters_opts *opts)
 	if (!opts->pin || read_pins(it, opts, &un))
 		load_and_read(it, opts, &un);
 	it->load_ms = (mono_ns() - t0) / 1e6;
-	if (it->out[BPF_ITER_TASK_FILE].ok && it->out[BPF_ITER_TASK_FILE].len >= sizeof(struct iter_hdr)) {
-		struct iter_hdr h;
-
-		memcpy(&h, it->out[BPF_ITER_TASK_FILE].data, sizeof(h));
-		if (h.magic == ITER_MAGIC_HDR)
-			it->features = h.features;
-	}
 	bpf_util_debug_step("iterators", it->from_pin ? "read from pins" : "load and read", &t0);
 	if (getenv("DMABUFCTL_DEBUG"))
 		fprintf(stderr, "dmabufctl: debug: iterators: features %#x, pins: %s\n",

@@ -30,18 +30,27 @@ enum bpf_iter_kind {
 	BPF_ITER_NR,
 };
 
+/* Takes the complete records of data[len] as they are read; returns how
+ * many bytes they were (the rest is read again with what follows). */
+typedef size_t bpf_iter_consume_fn(void *ctx, const char *data, size_t len);
+
 struct bpf_iters_opts {
 	bool want[BPF_ITER_NR];
 	bool pin;		/* read pins, and pin what is loaded */
 	/* The dma-buf iterator also reads exporters' devices (VFIO's,
 	 * dmabuf_collect_dev).  Its pins are a version of their own. */
 	bool devices;
+	/* Given for an iterator, its output goes there as it is read, in a
+	 * thread of its own (the dma-buf and task_vma iterators are read
+	 * beside task_file): out[].data then keeps what it left at the end. */
+	bpf_iter_consume_fn *consume[BPF_ITER_NR];
+	void *consume_ctx[BPF_ITER_NR];
 };
 
 /* What one iterator gave: its whole output, or why there is none. */
 struct bpf_iter_out {
 	bool ok;
-	char *data;
+	char *data;		/* all of it, or what consume() left */
 	size_t len;
 	int err;		/* -errno when !ok */
 	char why[256];

@@ -14,7 +14,6 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_util.h"
-#include "clock.h"
 #include "util.h"
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -31,12 +30,7 @@ void bpf_util_init_log(void)
 
 void bpf_util_debug_step(const char *what, const char *step, uint64_t *since)
 {
-	uint64_t now = mono_ns();
-
-	if (getenv("DMABUFCTL_DEBUG"))
-		fprintf(stderr, "dmabufctl: debug: %s: %s: %.1f ms\n", what, step,
-			(now - *since) / 1e6);
-	*since = now;
+	debug_step(what, step, since);
 }
 
 bool bpf_util_may_trace(void)

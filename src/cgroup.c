@@ -74,7 +74,7 @@ static struct entry *cache_slot(struct cache *c, uint64_t key)
 		free(c->e);
 		*c = n;
 	}
-	i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 32) & (c->cap - 1);
+	i = hash_u64(key, c->cap);
 	while (c->e[i].used && c->e[i].key != key)
 		i = (i + 1) & (c->cap - 1);
 	return &c->e[i];
@@ -140,8 +140,7 @@ void cgroup_fill(struct dmabuf_set *set, const struct scan_opts *opts)
 				path = lookup(&by_id, opts->sysroot, h->cgroup_id, h->pid);
 			else
 				path = lookup(&by_pid, opts->sysroot, (uint64_t)h->pid, h->pid);
-			if (path)
-				h->cgroup = xstrdup(path);
+			h->cgroup = dmabuf_set_intern(set, path);
 		}
 	}
 	cache_free(&by_id);

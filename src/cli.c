@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "output.h"
 #include "source.h"
 #include "util.h"
@@ -263,6 +264,7 @@ int cli_scan(struct dmabuf_set **setp, bool detail, bool fdinfo)
 	struct dmabuf_set *set;
 	struct stat st;
 	int src, ret;
+	uint64_t t;
 
 	*setp = NULL;
 	if (gopts.sysroot) {
@@ -274,8 +276,10 @@ int cli_scan(struct dmabuf_set **setp, bool detail, bool fdinfo)
 		}
 	}
 
+	t = mono_ns();
 	set = dmabuf_set_new();
 	ret = scan(set, &so);
+	debug_step("scan", "total", &t);
 	for (src = 0; src < DMABUF_SRC_NR; src++)
 		if (set->status[src].used)
 			break;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "filter.h"
 #include "list.h"
 #include "output.h"
@@ -322,11 +323,9 @@ static int print_json(const struct dmabuf_set *set)
 {
 	struct json_object *rest = json_object_new_object();
 	struct out_json_stream js;
-	size_t i;
 
 	out_json_stream_begin(&js, "dmabufs");
-	for (i = 0; i < set->nr_bufs; i++)
-		out_json_stream_item(&js, out_json_dmabuf(set->bufs[i], false));
+	out_json_stream_dmabufs(&js, (const struct dmabuf *const *)set->bufs, set->nr_bufs);
 	out_json_add(rest, "totals", list_json_totals(set, NULL));
 	out_json_meta(rest, set);
 	return out_json_stream_end(&js, rest);
@@ -359,6 +358,7 @@ int cmd_list(int argc, char **argv)
 	struct out_table *tb = NULL;
 	struct dmabuf_set *set = NULL;
 	int ret, missing = 0;
+	uint64_t t;
 	size_t i;
 
 	list_filter_init(&f);
@@ -400,13 +400,18 @@ int cmd_list(int argc, char **argv)
 	filter_apply(&f, set);
 	out_warnings(set);
 
+	t = mono_ns();
 	ret = cli_status(oopts.json ? print_json(set) : print_table(tb, set));
+	debug_step("list", oopts.json ? "JSON printed" : "table printed", &t);
 	if (!ret && missing)
 		ret = EXIT_NOTFOUND;
 cleanup:
 	out_table_free(tb);
-	if (set)
+	if (set) {
+		t = mono_ns();
 		dmabuf_set_free(set);
+		debug_step("list", "model freed", &t);
+	}
 	filter_free(&f);
 	return ret;
 }

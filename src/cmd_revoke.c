@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,15 @@ static const struct argp revoke_argp = {
 	"it.  The holder's fd is duplicated with pidfd_getfd(2) (CAP_SYS_PTRACE, or "
 	"same uid and dumpable) and checked to be the buffer before anything is done.  "
 	"A VFIO buffer that VFIO has revoked for now (memory decoding off, a reset) "
-	"becomes revoked for good, without a new notification (status 0).\n\n"
+	"becomes revoked for good, without a new notification (status 0).  "
+	"SIGINT or SIGTERM during --verify ends the wait with a report of what was "
+	"confirmed by then.\n\n"
 	"Exit status: 0 revoked (and, with --verify, confirmed) or dry run; 2 no such "
 	"buffer or holder; 3 no DMA_BUF_IOCTL_REVOKE, or no BPF for --verify; "
 	"4 not permitted; 5 exporter cannot revoke; 6 pinned or in use; 7 already "
 	"revoked; 8 device gone; 9 held by no fd; 10 revoked, importers unconfirmed; "
-	"11 fd is another buffer; 12 not confirmed or no terminal; 64 usage; 1 other.",
+	"11 fd is another buffer; 12 not confirmed, no terminal or interrupted before "
+	"the ioctl; 64 usage; 1 other.",
 	cli_json_children, NULL, NULL
 };
 
@@ -643,6 +647,28 @@ static void print_confirms(const struct outcome *o)
 		       o->verify_ms, o->load_ms);
 }
 
+/*
+ * --verify: SIGINT or SIGTERM before the ioctl revokes nothing; after it,
+ * the wait ends and the report says what was confirmed so far (the buffer
+ * is revoked whatever happens next, so dying silently would hide that).
+ */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* After the ioctl: wait for the importers; EXIT_OK or EXIT_UNCONFIRMED. */
 static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 {
@@ -654,12 +680,15 @@ static int verify_wait(struct outcome *o, struct tracer *t, double t0)
 
 	snprintf(object, sizeof(object), "dma-buf %llu", (unsigned long long)o->args->inode);
 	ret = revoke_verify_wait(t, o->args->inode, o->args->timeout, !o->vfio_revoked,
-				 &o->confirms, &o->nr_confirms);
+				 &interrupted, &o->confirms, &o->nr_confirms);
 	out_join_begin(&j, ", ");
 	if (ret == -ETIMEDOUT && o->vfio_revoked)
 		ret = 0;	/* as expected: nothing left to tell its importers */
 	else if (ret == -ETIMEDOUT)
 		out_join_add(&j, "no invalidate of it seen within %gs", o->args->timeout);
+	else if (ret == -EINTR)
+		out_join_add(&j, "interrupted (%s) before its invalidate was seen",
+			     interrupted == SIGTERM ? "SIGTERM" : "SIGINT");
 	else if (ret)
 		out_join_add(&j, "%s", strerror(-ret));
 	else
@@ -783,6 +812,12 @@ static int revoke_run(struct outcome *o, double t0)
 			goto cleanup;
 		}
 		o->load_ms = tracer_info(t)->load_ms;
+		catch_signals();
+		if (interrupted) {
+			o->result = "aborted";
+			fail(o, EXIT_ABORTED, 0, "revoke", "interrupted; nothing revoked");
+			goto cleanup;
+		}
 	}
 
 	ret = revoke_ioctl(dup);

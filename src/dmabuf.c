@@ -23,6 +23,7 @@ enum field { F_SIZE, F_EXPORTER, F_NAME, F_REFCOUNT, F_FLAGS, F_MODE, F_REVOKED,
 /* Private part of each buffer: struct dmabuf comes first, so casts work. */
 struct buf_priv {
 	struct dmabuf pub;
+	struct dmabuf_set *set;		/* the set it is in (its strings) */
 	struct buf_priv *next;		/* hash chain */
 	unsigned char src[F_NR];	/* source that set each field */
 	long count_from[DMABUF_SRC_NR];	/* refcount as each source saw it */
@@ -36,6 +37,10 @@ struct set_priv {
 	size_t nr_unreadable, unreadable_alloc;
 	size_t *warn_slots;		/* warnings hash: index + 1, 0 empty */
 	size_t nr_warn_slots;		/* power of two, over twice nr_warnings */
+	char **strs;			/* dmabuf_set_intern()'s hash: open addressing */
+	size_t nr_strs, nr_str_slots;	/* power of two, over twice nr_strs */
+	struct buf_priv **chunks;	/* buffers are allocated by chunks */
+	size_t nr_chunks, chunk_used, chunk_size;
 };
 
 static const char *const src_names[DMABUF_SRC_NR] = {
@@ -59,8 +64,7 @@ static inline struct buf_priv *priv(const struct dmabuf *buf)
 
 static size_t hash_ino(uint64_t ino, size_t nr_buckets)
 {
-	/* Inodes are sequential: a multiplicative hash spreads them. */
-	return (size_t)((ino * 0x9e3779b97f4a7c15ull) >> 32) & (nr_buckets - 1);
+	return hash_u64(ino, nr_buckets);
 }
 
 static void index_rebuild(struct dmabuf_set *set, size_t nr_buckets)
@@ -97,8 +101,6 @@ static void holder_free(struct dmabuf_holder *h)
 		free(h->gems[i].node);
 	}
 	free(h->gems);
-	free(h->comm);
-	free(h->cgroup);
 	free(h->fds);
 	free(h->maps);
 }
@@ -114,11 +116,11 @@ static void free_attachments(struct dmabuf *buf)
 	buf->nr_attachments = 0;
 }
 
+/* What buf holds; buf itself is in one of the set's chunks. */
 static void buf_free(struct dmabuf *buf)
 {
 	size_t i;
 
-	free(buf->exporter);
 	free(buf->name);
 	free(buf->device);
 	free(buf->ranges);
@@ -129,7 +131,6 @@ static void buf_free(struct dmabuf *buf)
 	for (i = 0; i < buf->nr_holders; i++)
 		holder_free(&buf->holders[i]);
 	free(buf->holders);
-	free(buf);
 }
 
 void dmabuf_set_free(struct dmabuf_set *set)
@@ -156,8 +157,78 @@ void dmabuf_set_free(struct dmabuf_set *set)
 	free(sp->buckets);
 	free(sp->unreadable);
 	free(sp->warn_slots);
+	for (i = 0; i < sp->nr_str_slots; i++)
+		free(sp->strs[i]);
+	free(sp->strs);
+	for (i = 0; i < sp->nr_chunks; i++)
+		free(sp->chunks[i]);
+	free(sp->chunks);
 	free(sp);
 	free(set);
+}
+
+/* FNV-1a: strings are short. */
+static size_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+static char **str_slot(char **slots, size_t nr_slots, const char *s)
+{
+	size_t mask = nr_slots - 1, i;
+
+	for (i = hash_str(s) & mask; slots[i] && strcmp(slots[i], s); i = (i + 1) & mask)
+		;
+	return &slots[i];
+}
+
+/* A thousand holders share a comm, every holder of a container its cgroup,
+ * every buffer of a driver its exporter: one copy each. */
+const char *dmabuf_set_intern(struct dmabuf_set *set, const char *s)
+{
+	struct set_priv *sp = set->index;
+	char **slot;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	if (2 * (sp->nr_strs + 1) > sp->nr_str_slots) {
+		size_t n = sp->nr_str_slots ? 2 * sp->nr_str_slots : 64;
+		char **slots = xcalloc(n, sizeof(*slots));
+
+		for (i = 0; i < sp->nr_str_slots; i++)
+			if (sp->strs[i])
+				*str_slot(slots, n, sp->strs[i]) = sp->strs[i];
+		free(sp->strs);
+		sp->strs = slots;
+		sp->nr_str_slots = n;
+	}
+	slot = str_slot(sp->strs, sp->nr_str_slots, s);
+	if (!*slot) {
+		*slot = xstrdup(s);
+		sp->nr_strs++;
+	}
+	return *slot;
+}
+
+/* A zeroed buffer from the current chunk, which grows to a thousand. */
+static struct buf_priv *buf_alloc(struct dmabuf_set *set)
+{
+	struct set_priv *sp = set->index;
+
+	if (!sp->nr_chunks || sp->chunk_used == sp->chunk_size) {
+		sp->chunk_size = sp->chunk_size ? sp->chunk_size * 2 : 16;
+		if (sp->chunk_size > 1024)
+			sp->chunk_size = 1024;
+		sp->chunks = array_reserve(sp->chunks, sp->nr_chunks, sizeof(*sp->chunks));
+		sp->chunks[sp->nr_chunks++] = xcalloc(sp->chunk_size, sizeof(struct buf_priv));
+		sp->chunk_used = 0;
+	}
+	return &sp->chunks[sp->nr_chunks - 1][sp->chunk_used++];
 }
 
 struct dmabuf *dmabuf_find(const struct dmabuf_set *set, uint64_t inode)
@@ -182,7 +253,8 @@ struct dmabuf *dmabuf_get(struct dmabuf_set *set, uint64_t inode, enum dmabuf_so
 		buf->sources |= 1u << src;
 		return buf;
 	}
-	bp = xcalloc(1, sizeof(*bp));
+	bp = buf_alloc(set);
+	bp->set = set;
 	memset(bp->src, SRC_NONE, sizeof(bp->src));
 	for (i = 0; i < DMABUF_SRC_NR; i++)
 		bp->count_from[i] = -1;
@@ -231,8 +303,7 @@ void dmabuf_set_exporter(struct dmabuf *buf, enum dmabuf_source src, const char 
 {
 	if (!take(buf, F_EXPORTER, src))
 		return;
-	free(buf->exporter);
-	buf->exporter = exp ? xstrdup(exp) : NULL;
+	buf->exporter = dmabuf_set_intern(priv(buf)->set, exp);
 }
 
 void dmabuf_set_name(struct dmabuf *buf, enum dmabuf_source src, const char *name)
@@ -376,7 +447,7 @@ struct dmabuf_holder *dmabuf_holder(struct dmabuf *buf, pid_t pid, const char *c
 	h = sorted_insert(&buf->holders, &buf->nr_holders, NULL, sizeof(*h), &key, cmp_holder,
 			  &added);
 	if (!h->comm && comm)
-		h->comm = xstrdup(comm);
+		h->comm = dmabuf_set_intern(priv(buf)->set, comm);
 	return h;
 }
 
@@ -475,16 +546,6 @@ void dmabuf_source_hint(struct dmabuf_set *set, enum dmabuf_source src, const ch
 {
 	free(set->status[src].hint);
 	set->status[src].hint = hint ? xstrdup(hint) : NULL;
-}
-
-/* FNV-1a: warnings are short strings. */
-static size_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return (size_t)h;
 }
 
 /* The warnings hash slot of w: where it is, or the empty one it would take. */
@@ -598,7 +659,11 @@ void dmabuf_set_finish(struct dmabuf_set *set)
 	uint64_t sum = 0;
 	size_t i;
 
-	if (set->nr_bufs)
+	/* The iterators and bufinfo list buffers in the order they were
+	 * made, which is the inodes' order: no sort then. */
+	for (i = 1; i < set->nr_bufs && set->bufs[i - 1]->inode < set->bufs[i]->inode; i++)
+		;
+	if (i < set->nr_bufs)
 		qsort(set->bufs, set->nr_bufs, sizeof(*set->bufs), cmp_buf);
 	for (i = 0; i < set->nr_bufs; i++) {
 		sum = add_sat_u64(sum, set->bufs[i]->size, &saturated);

@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The dma-buf filesystem's magic (include/uapi/linux/magic.h, 5.3+):
+ * fstatfs() of any dma-buf tells it. */
+#define DMA_BUF_MAGIC	0x444d4142
+
 /* Sources, in priority order: a lower value wins a field both report. */
 enum dmabuf_source {
 	DMABUF_SRC_BPF,		/* BPF dma-buf iterator, 6.16+ */
@@ -52,23 +56,25 @@ struct dmabuf_range {
 	uint64_t offset, length;
 };
 
+/* Strings many holders or buffers share (comm, cgroup, exporter) are the
+ * set's, stored once (dmabuf_set_intern()). */
 struct dmabuf_holder {
 	pid_t pid;		/* tgid, or tid of a thread with its own fd table */
-	char *comm;
+	const char *comm;
 	int *fds;		/* sorted, distinct */
 	size_t nr_fds;
 	struct dmabuf_mapping *maps;
 	size_t nr_maps;
 	struct dmabuf_gem *gems;	/* sorted by node, then handle */
 	size_t nr_gems;
-	char *cgroup;		/* cgroup v2 path as /proc/PID/cgroup shows it; NULL = unknown */
+	const char *cgroup;	/* cgroup v2 path as /proc/PID/cgroup shows it; NULL = unknown */
 	uint64_t cgroup_id;	/* cgroup v2 id (BPF), 0 = unknown */
 };
 
 struct dmabuf {
 	uint64_t inode;
 	uint64_t size;		/* bytes; 0 = unknown */
-	char *exporter;		/* NULL = unknown */
+	const char *exporter;	/* NULL = unknown */
 	char *name;		/* NULL = none (or unknown while !name_known) */
 	bool name_known;
 	long refcount;		/* struct file refcount as the kernel counts it; -1 = unknown */
@@ -132,6 +138,10 @@ struct dmabuf_proc {
 
 struct dmabuf_set *dmabuf_set_new(void);
 void dmabuf_set_free(struct dmabuf_set *set);
+
+/* The set's copy of s (NULL for NULL), one per distinct string, freed with
+ * the set. */
+const char *dmabuf_set_intern(struct dmabuf_set *set, const char *s);
 
 /* Find or create the buffer with this inode; the source is recorded. */
 struct dmabuf *dmabuf_get(struct dmabuf_set *set, uint64_t inode, enum dmabuf_source src);

@@ -161,21 +161,27 @@ int dmabuf_collect_dev(struct bpf_iter__dmabuf *ctx)
 #define DRM_MAJOR	226
 #define ACCEL_MAJOR	261		/* compute accelerators: DRM files too */
 
+/*
+ * Every file of every process goes through these: plain loads, which the
+ * verifier guards against faults where it knows the pointer's type (the
+ * iterators' file and vma, and what their fields lead to), at a fraction
+ * of a bpf_probe_read_kernel() call each.
+ */
+
 /* The dma-buf filesystem's magic: what every dma-buf file has, whatever
  * its name (fstatfs() tells user space the same). */
-static __always_inline bool is_dmabuf(struct file *f)
+static __always_inline bool is_dmabuf(struct inode *inode)
 {
-	return f && BPF_CORE_READ(f, f_inode, i_sb, s_magic) == DMA_BUF_MAGIC;
+	return inode && inode->i_sb->s_magic == DMA_BUF_MAGIC;
 }
 
-static __always_inline bool is_drm(struct file *f)
+static __always_inline bool is_drm(struct inode *inode)
 {
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
 	__u32 major;
 
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFCHR)
+	if (!inode || (inode->i_mode & S_IFMT) != S_IFCHR)
 		return false;
-	major = BPF_CORE_READ(inode, i_rdev) >> MINORBITS;
+	major = inode->i_rdev >> MINORBITS;
 	return major == DRM_MAJOR || major == ACCEL_MAJOR;
 }
 
@@ -372,6 +378,7 @@ int task_fds(struct bpf_iter__task_file *ctx)
 	struct seq_file *seq = ctx->meta->seq;
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
+	struct inode *inode;
 	struct scratch *s;
 	__u32 zero = 0;
 
@@ -386,7 +393,8 @@ int task_fds(struct bpf_iter__task_file *ctx)
 			write_mark(seq, &s->h, ITER_MAGIC_END);
 		return 0;
 	}
-	if (is_dmabuf(file)) {
+	inode = file->f_inode;
+	if (is_dmabuf(inode)) {
 		s->f.magic = ITER_MAGIC_FD;
 		s->f.fd = ctx->fd;
 		fill_task(&s->f.t, task, false);
@@ -395,7 +403,7 @@ int task_fds(struct bpf_iter__task_file *ctx)
 		bpf_seq_write(seq, &s->f, sizeof(s->f));
 		return 0;
 	}
-	if (have_gem() && is_drm(file))
+	if (have_gem() && is_drm(inode))
 		walk_gem(seq, s, task, file, ctx->fd);
 	return 0;
 }
@@ -423,17 +431,17 @@ int task_maps(struct bpf_iter__task_vma *ctx)
 	}
 	/* Threads with their own fd table are visited too, and share the
 	 * address space: the process's leader reports it. */
-	if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid))
+	if (task->pid != task->tgid)
 		return 0;
-	file = BPF_CORE_READ(vma, vm_file);
-	if (!is_dmabuf(file))
+	file = vma->vm_file;
+	if (!file || !is_dmabuf(file->f_inode))
 		return 0;
 	s->v.magic = ITER_MAGIC_VMA;
 	s->v.pad = 0;
-	s->v.start = BPF_CORE_READ(vma, vm_start);
-	s->v.end = BPF_CORE_READ(vma, vm_end);
-	s->v.pgoff = BPF_CORE_READ(vma, vm_pgoff);
-	s->v.vm_flags = BPF_CORE_READ(vma, vm_flags) & VM_SHOWN;
+	s->v.start = vma->vm_start;
+	s->v.end = vma->vm_end;
+	s->v.pgoff = vma->vm_pgoff;
+	s->v.vm_flags = vma->vm_flags & VM_SHOWN;
 	fill_task(&s->v.t, task, true);
 	fill_desc(&s->v.d, file, BPF_CORE_READ(file, private_data), 0);
 	bpf_seq_write(seq, &s->v, sizeof(s->v));

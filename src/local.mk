@@ -9,7 +9,7 @@ src_dmabufctl_SOURCES = \
 	src/dmabufctl.c src/cli.c src/cli.h \
 	src/util.c src/util.h src/clock.h \
 	src/dmabuf.c src/dmabuf.h src/dmabuf_groups.c src/vfio.c src/vfio.h \
-	src/output.c src/output_json.c src/output_record.c src/output.h src/utf8.c src/utf8.h \
+	src/output.c src/output_json.c src/output_json_dmabuf.c src/output_record.c src/output.h src/utf8.c src/utf8.h \
 	src/source.h src/scan.c src/cgroup.c src/cgroup.h \
 	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
 	src/parse.h src/parse_fdinfo.c src/parse_bufinfo.c src/parse_maps.c \

@@ -182,6 +182,9 @@ struct json_object *out_json_str(const char *s);
 /* Integers as json-c prints them, faster (output_json.c). */
 struct json_object *out_json_u64(uint64_t v);
 struct json_object *out_json_int(int v);
+/* Set the value of one of those (json-c keeps the faster printing). */
+void out_json_set_u64(struct json_object *o, uint64_t v);
+void out_json_set_int(struct json_object *o, int v);
 /*
  * Times, every one to the microsecond: seconds (since the epoch, or a
  * duration) with six decimals, milliseconds (keys ending in _ms) with three.
@@ -199,22 +202,9 @@ int out_json_print(struct json_object *root);
 /* Print o on one line (JSON Lines) and release it; stdout is not flushed. */
 void out_json_line(struct json_object *o);
 
-/*
- * A document whose first member is a long array ({"dmabufs": [...], ...}),
- * printed as it is built so that memory holds one item's tree at a time.
- * json-c has no streaming writer: each item is json-c's text shifted to
- * its depth, the members after the array json-c's text of rest; only the
- * opening, the commas between items and the closing bracket are written
- * here.  The text is out_json_print() of the whole tree, byte for byte
- * (tests/host/cli.bats checks it).  item and rest are consumed; end
- * returns 0 or -errno.
- */
-struct out_json_stream {
-	size_t items;
-};
-void out_json_stream_begin(struct out_json_stream *js, const char *key);
-void out_json_stream_item(struct out_json_stream *js, struct json_object *item);
-int out_json_stream_end(struct out_json_stream *js, struct json_object *rest);
+/* json-c's flags for every pretty document. */
+#define OUT_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+			 JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /*
  * A JSON Lines record printed over and over with the same members in the
@@ -250,6 +240,28 @@ void out_rec_end(struct out_rec *r);
  * detail, show -J's object (flags, mode, revoked, fences, processes[].maps).
  */
 struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail);
+
+/*
+ * A document whose first member is a long array of buffers ({"dmabufs":
+ * [...], ...}), printed as it is made (output_json_dmabuf.c).  json-c has
+ * no streaming writer: buffers are printed by batches, each json-c's text
+ * of {"dmabufs": [batch]} less its opening and closing, so that every
+ * buffer sits at its depth; the members after the array are json-c's text
+ * of rest.  The text is out_json_print() of the whole tree, byte for byte
+ * (tests/host/cli.bats checks it).  rest is consumed; end returns 0 or
+ * -errno.  key is a literal.
+ */
+struct jprinter;
+struct out_json_stream {
+	const char *key;
+	struct jprinter *p;
+	size_t items;			/* printed */
+};
+void out_json_stream_begin(struct out_json_stream *js, const char *key);
+void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *const *bufs,
+			     size_t nr);
+int out_json_stream_end(struct out_json_stream *js, struct json_object *rest);
+
 /* An importer's confirmation after an invalidate: device, callback,
  * dynamic, notified, unmapped, unmap and latency_ms added to o (trace's
  * "confirm" events, revoke's "confirmations"). */

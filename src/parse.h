@@ -60,5 +60,21 @@ void parse_maps(struct dmabuf_set *set, char *text, size_t len, struct maps_pars
  */
 void parse_iter_records(struct dmabuf_set *set, const void *data, size_t len,
 			const char *(*sym)(void *ctx, uint64_t addr), void *ctx);
+/* The same as the output is read: chunk() takes the complete records of
+ * data[len] and returns how many bytes they were (the rest starts the next
+ * chunk); end() is told the bytes left untaken when the output ended. */
+struct iter_parse {
+	struct dmabuf_set *set;
+	const char *(*sym)(void *ctx, uint64_t addr);
+	void *ctx;
+	struct dmabuf *buf;	/* the last iter_buf's */
+	uint64_t inode;
+	size_t nrec;		/* records taken */
+	bool garbled;		/* the rest is ignored */
+};
+void parse_iter_begin(struct iter_parse *p, struct dmabuf_set *set,
+		      const char *(*sym)(void *ctx, uint64_t addr), void *ctx);
+size_t parse_iter_chunk(struct iter_parse *p, const void *data, size_t len);
+void parse_iter_end(struct iter_parse *p, size_t left);
 
 #endif

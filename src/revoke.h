@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define DMA_BUF_MAGIC	0x444d4142	/* include/uapi/linux/magic.h */
 
 /* Why a duplicated fd is not the named buffer (0: it is). */
 enum revoke_mismatch {

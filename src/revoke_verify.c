@@ -35,7 +35,8 @@ static void on_invalidated(void *ctx, uint64_t inode, bool shown,
 }
 
 int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout, bool expect,
-		       struct tracer_confirm **out, size_t *nr)
+		       const volatile sig_atomic_t *stop, struct tracer_confirm **out,
+		       size_t *nr)
 {
 	const struct tracer_handlers h = { .invalidated = on_invalidated };
 	uint64_t end = mono_ns() + (expect ? (uint64_t)(timeout * 1e9) : 0) + TRACER_SLACK_NS;
@@ -43,14 +44,19 @@ int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout, bool ex
 	int ret = 0;
 
 	while (!w.done) {
+		/* Interrupted: what is already in the ring, without waiting.  A
+		 * signal outside epoll_wait() does not interrupt it: look. */
+		if (stop && *stop) {
+			tracer_poll(t, 0, &h, &w);
+			ret = -EINTR;
+			break;
+		}
 		/* No invalidate at all by the timeout: give up. */
 		if (mono_ns() > end && !tracer_pending(t)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
 		ret = tracer_poll(t, 100, &h, &w);
-		if (ret == -EINTR)
-			break;
 		ret = 0;
 	}
 	*out = w.confirms;

@@ -7,6 +7,7 @@
 #ifndef DMABUFCTL_REVOKE_VERIFY_H
 #define DMABUFCTL_REVOKE_VERIFY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,14 +18,15 @@
  * The first invalidate of inode and a confirmation per attachment (final,
  * or timed out after timeout seconds): 0 with *out (free with
  * revoke_confirms_free()) and *nr, possibly 0 (no attachments);
- * -ETIMEDOUT when no invalidate came within the timeout; -EINTR on a
- * signal, or another -errno.  Without expect (the exporter had revoked the
+ * -ETIMEDOUT when no invalidate came within the timeout; -EINTR once
+ * *stop is set (a signal handler's flag; NULL: none), or another -errno.  Without expect (the exporter had revoked the
  * buffer already: VFIO), an invalidate is looked for only among the
  * records the ioctl left, TRACER_SLACK_NS long: the ioctl invalidates
  * before it returns, if at all.
  */
 int revoke_verify_wait(struct tracer *t, uint64_t inode, double timeout, bool expect,
-		       struct tracer_confirm **out, size_t *nr);
+		       const volatile sig_atomic_t *stop, struct tracer_confirm **out,
+		       size_t *nr);
 void revoke_confirms_free(struct tracer_confirm *c, size_t nr);
 
 #endif

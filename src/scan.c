@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "clock.h"
 #include "source.h"
 #include "util.h"
 
@@ -137,7 +138,9 @@ static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 	struct listing l = { .set = set, .opts = opts, .walk = &w, .part.procfd = -1 };
 	bool listing = want(opts, "debugfs");
 	bool walk = want(opts, "procfs");
-	bool together = listing && walk && !opts->sysroot;
+	bool together = listing && walk && !opts->sysroot &&
+			threads_useful();
+	uint64_t t = mono_ns();
 	pthread_t thread;
 	int ret = 0;
 
@@ -153,6 +156,8 @@ static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 		pthread_join(thread, NULL);
 		procfs_walk_merge(&w, &l.part);
 	}
+	debug_step("scan", together ? "debugfs beside the fd walk" :
+		   listing ? "debugfs, then the fd walk" : "the fd walk", &t);
 	if (listing && l.ret && opts->only) {
 		ret = l.ret;
 		goto out;
@@ -162,6 +167,7 @@ static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 
 	if (walk) {
 		ret = scan_holders(set, &w, opts);
+		debug_step("scan", "fds resolved, maps", &t);
 		if (ret && opts->only)
 			goto out;
 	}
@@ -223,6 +229,7 @@ static int scan_fdinfo(struct dmabuf_set *set, const struct scan_opts *opts)
 static int scan_tasks(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	bool listed = set->status[DMABUF_SRC_BPF].used;
+	uint64_t t = mono_ns();
 	struct procfs_walk w;
 	int ret = 0;
 
@@ -238,6 +245,7 @@ static int scan_tasks(struct dmabuf_set *set, const struct scan_opts *opts)
 					      "iterator listed every buffer");
 		}
 	}
+	debug_step("scan", "debugfs", &t);
 	if (ret || !want(opts, "procfs"))
 		return ret;
 	if (opts->fdinfo || opts->detail)
@@ -262,6 +270,7 @@ static int scan_tasks(struct dmabuf_set *set, const struct scan_opts *opts)
 
 int scan(struct dmabuf_set *set, const struct scan_opts *opts)
 {
+	uint64_t t;
 	int ret = 0;
 
 	if (want(opts, "bpf")) {
@@ -276,7 +285,10 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts)
 	else
 		ret = 0;
 out:
+	t = mono_ns();
 	dmabuf_set_finish(set);
+	debug_step("scan", "model finished", &t);
 	cgroup_fill(set, opts);
+	debug_step("scan", "cgroups", &t);
 	return ret;
 }

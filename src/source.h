@@ -7,7 +7,9 @@
 #ifndef DMABUFCTL_SOURCE_H
 #define DMABUFCTL_SOURCE_H
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "dmabuf.h"
@@ -35,9 +37,17 @@ int scan(struct dmabuf_set *set, const struct scan_opts *opts);
 #ifdef HAVE_BPF
 int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 struct bpf_iters;
-/* source_tasks.c: the task iterators' records into the model. */
-void source_tasks_parse(struct dmabuf_set *set, const struct bpf_iters *it,
-			const struct scan_opts *opts);
+/*
+ * source_tasks.c: the task iterators' records into the model as they are
+ * read: files() and vmas() take the complete records of data[len] and
+ * return how many bytes they were; end() says what was garbled or cut and
+ * which sources ran.
+ */
+struct tasks_parse;
+struct tasks_parse *source_tasks_begin(struct dmabuf_set *set, const struct scan_opts *opts);
+size_t source_tasks_files(struct tasks_parse *c, const char *data, size_t len);
+size_t source_tasks_vmas(struct tasks_parse *c, const char *data, size_t len);
+void source_tasks_end(struct tasks_parse *c, const struct bpf_iters *it);
 #else
 #include <errno.h>
 
@@ -53,27 +63,50 @@ static inline int source_bpf_scan(struct dmabuf_set *set, const struct scan_opts
 int source_debugfs_scan(struct dmabuf_set *set, const struct scan_opts *opts);
 
 /*
- * /proc/PID/fd + fdinfo, in two steps.  The walk finds every dma-buf fd (one
- * readlinkat() each, and an fstatat() for its identity) and touches no
- * model, so scan() runs it beside debugfs or the iterator, in two threads
- * taking processes in turn; procfs_resolve() then gives each fd its
- * buffer, reading fdinfo only for buffers the listing did not describe.
+ * /proc/PID/fd + fdinfo, in two steps.  The walk finds every dma-buf fd and
+ * touches no model, so scan() runs it beside debugfs or the iterator, in
+ * two threads taking processes in turn; procfs_resolve() then gives each
+ * fd its buffer, reading fdinfo only for buffers the listing did not
+ * describe.  Live, on 5.3 and later, the walk makes one fstatat() per fd
+ * (the file's device tells a dma-buf, its inode and size are the buffer's);
+ * a replayed tree or an older kernel is walked by the links' text.
  */
 struct procfs_fd {
 	pid_t tgid;
 	pid_t holder;		/* tgid, or the tid of a thread with its own table */
 	int fd;
-	struct stat st;		/* of the fd's file at walk time (live only) */
-	char *comm;
+	dev_t dev;		/* of the fd's file at walk time (live only) */
+	uint64_t ino, size;
+	const char *comm;	/* the walk's (procfs_walk.comms) */
+	char *fdinfo;		/* its fdinfo when the walk read it, or NULL */
+	size_t fdinfo_len;
+};
+
+/* A device the walk has seen, and whether it is the dma-buf filesystem. */
+struct procfs_dev {
+	dev_t dev;
+	bool dmabuf;
 };
 
 struct procfs_walk {
 	bool live;
+	bool by_stat;		/* statx() alone tells dma-bufs (live, 5.3+) */
+	/* The walk the walkers share (the first one's own): the dma-buf
+	 * device, learned once for all under its lock. */
+	struct procfs_walk *shared;
+	pthread_mutex_t dev_lock;
+	bool dmabuf_dev_known;
+	dev_t dmabuf_dev;
 	int procfd;
 	pid_t *pids;		/* to walk; walkers take them in turn (next) */
 	size_t nr_pids, next;
 	struct procfs_fd *fds;	/* what was found */
 	size_t nr, alloc;
+	char **comms;		/* the fds' comms, one per fd table */
+	size_t nr_comms;
+	struct procfs_dev *devs;	/* devices classified (by_stat) */
+	size_t nr_devs;
+	char *dents;		/* getdents64() buffer */
 	pid_t *unreadable;	/* fd tables we may not read */
 	size_t nr_unreadable;
 	size_t procs_scanned;

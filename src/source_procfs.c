@@ -2,17 +2,23 @@
 /*
  * Source: /proc/PID/fd and /proc/PID/fdinfo.
  *
- * One readlinkat() per fd: only links "/dmabuf:NAME" (5.3+) are looked at
- * any further, so a busy host costs little more than a bare readlink walk.
+ * Live, since 5.3 (one inode per buffer, on the dma-buf filesystem): one
+ * statx() per fd, which follows the fd's link to its file as readlink
+ * would, without printing the link.  The file's device tells a dma-buf:
+ * every dma-buf shares the dma-buf filesystem's, learned from the first fd
+ * on each device (its link, then its fdinfo).  Its inode is the buffer,
+ * its size the buffer's.  So a busy host costs no more than a bare
+ * readlink walk.  A replayed tree (--sysroot), or a kernel before 5.3, is
+ * walked by the links' text: "/dmabuf:NAME", then an fstatat() (live).
  *
  * A dma-buf fd's identity comes from one call, so an fd closed and reused
  * meanwhile cannot mix two buffers: fstatat() of the fd (device and inode
  * of the file it names now), or one fdinfo read ("ino:", 5.14+).  fdinfo
  * is read once per buffer, and not at all for a buffer debugfs or the BPF
  * iterator already described, unless the caller needs what only fdinfo
- * has (scan_opts.fdinfo: the revoked mark of the patched kernel).  The
- * first fdinfo read learns which device is the dma-buf filesystem; until
- * then an fstatat() alone proves nothing.
+ * has (scan_opts.fdinfo: the revoked mark of the patched kernel).  Walked
+ * by the links, the first fdinfo read learns which device is the dma-buf
+ * filesystem; until then an fstatat() alone proves nothing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -121,11 +129,39 @@ static bool is_dmabuf_link(const char *link, ssize_t n, struct procfs_walk *w)
 
 /* ---- the walk: touches no model, so it can run beside the listing ---- */
 
+#define DENTS_SIZE	(32u << 10)
+
+/*
+ * A directory's entries through getdents64() into the walker's buffer:
+ * readdir() allocates and frees 32 KiB per directory, which in the second
+ * thread's arena made glibc grow its heap with an mprotect() each time.
+ */
+struct dents {
+	int fd;
+	char *buf;
+	long len, pos;
+};
+
+static const char *dents_next(struct dents *d)
+{
+	const struct dirent64 *de;
+
+	if (d->pos >= d->len) {
+		d->len = getdents64(d->fd, d->buf, DENTS_SIZE);
+		d->pos = 0;
+		if (d->len <= 0)
+			return NULL;
+	}
+	de = (const struct dirent64 *)(d->buf + d->pos);
+	d->pos += de->d_reclen;
+	return de->d_name;
+}
+
 static void walk_unreadable(struct procfs_walk *w, pid_t pid)
 {
 	if (w->nr_unreadable && w->unreadable[w->nr_unreadable - 1] == pid)
 		return;
-	w->unreadable = xrealloc(w->unreadable, (w->nr_unreadable + 1) * sizeof(pid_t));
+	w->unreadable = array_reserve(w->unreadable, w->nr_unreadable, sizeof(pid_t));
 	w->unreadable[w->nr_unreadable++] = pid;
 }
 
@@ -135,60 +171,169 @@ static struct procfs_fd *walk_add(struct procfs_walk *w)
 		w->alloc = w->alloc ? 2 * w->alloc : 256;
 		w->fds = xrealloc(w->fds, w->alloc * sizeof(*w->fds));
 	}
-	memset(&w->fds[w->nr], 0, sizeof(w->fds[0]));
 	return &w->fds[w->nr++];
+}
+
+/* The comm of the fd table under basefd, once per table, kept by the walk. */
+static const char *walk_comm(struct procfs_walk *w, int basefd, const char **comm)
+{
+	char *c;
+
+	if (*comm)
+		return *comm;
+	c = procfs_comm(basefd);
+	if (!c)
+		return NULL;
+	w->comms = array_reserve(w->comms, w->nr_comms, sizeof(*w->comms));
+	w->comms[w->nr_comms++] = c;
+	return *comm = c;
+}
+
+/*
+ * Whether dev is the dma-buf filesystem's, asked once per device: the fd's
+ * link is "/dmabuf:NAME" (dmabuffs_dname(), 5.3+) and its fdinfo has the
+ * dma-buf part for the same inode (a file so named on another filesystem
+ * has none).  Neither asks the filesystem itself, as fstatfs() would: a
+ * stuck FUSE daemon or NFS server cannot stall the walk.  -1 when the fd
+ * was closed meanwhile, or is unreadable (not remembered).
+ */
+static int walk_dev_dmabuf(struct procfs_walk *w, int basefd, int fddir, const char *name,
+			   struct procfs_fd *f)
+{
+	char link[64], path[sizeof("fdinfo/") + 256], *text;
+	struct procfs_walk *sh = w->shared;
+	struct fdinfo fi;
+	bool dmabuf;
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < w->nr_devs; i++)
+		if (w->devs[i].dev == f->dev)
+			return w->devs[i].dmabuf;
+	n = readlinkat(fddir, name, link, sizeof(link));
+	if (n < 0)
+		return -1;
+	dmabuf = n >= 8 && !memcmp(link, "/dmabuf:", 8);
+	/* One fdinfo read for all walkers: the other may have learned it. */
+	if (dmabuf) {
+		pthread_mutex_lock(&sh->dev_lock);
+		if (sh->dmabuf_dev_known) {
+			dmabuf = f->dev == sh->dmabuf_dev;
+			goto learned;
+		}
+		snprintf(path, sizeof(path), "fdinfo/%s", name);
+		n = read_file_at(basefd, path, READ_MAX_SMALL, &text);
+		if (n < 0) {
+			pthread_mutex_unlock(&sh->dev_lock);
+			return -1;
+		}
+		/* Parsed in place: resolving parses a copy. */
+		f->fdinfo = xmalloc((size_t)n + 1);
+		memcpy(f->fdinfo, text, (size_t)n + 1);
+		f->fdinfo_len = (size_t)n;
+		parse_fdinfo(text, (size_t)n, &fi);
+		free(text);
+		dmabuf = fi.exp_name && fi.has_size;
+		if (!fi.has_ino || fi.ino != f->ino || !dmabuf) {
+			free(f->fdinfo);
+			f->fdinfo = NULL;
+		}
+		if (!fi.has_ino || fi.ino != f->ino) {
+			pthread_mutex_unlock(&sh->dev_lock);
+			return -1;	/* reused meanwhile: ask the next fd */
+		}
+		sh->dmabuf_dev_known = dmabuf;
+		sh->dmabuf_dev = f->dev;
+learned:
+		pthread_mutex_unlock(&sh->dev_lock);
+	}
+	w->devs = array_reserve(w->devs, w->nr_devs, sizeof(*w->devs));
+	w->devs[w->nr_devs].dev = f->dev;
+	w->devs[w->nr_devs].dmabuf = dmabuf;
+	return w->devs[w->nr_devs++].dmabuf;
+}
+
+/* One fd by its link's text: "/dmabuf:NAME" (5.3+), then its identity. */
+static bool walk_fd_link(struct procfs_walk *w, int fddir, const char *name, pid_t holder,
+			 struct procfs_fd *f)
+{
+	char link[64];
+	struct stat st;
+	ssize_t n;
+
+	/* "/dmabuf:" + 31 bytes fits; a longer link is no dma-buf. */
+	n = readlinkat(fddir, name, link, sizeof(link));
+	if (n < 0) {
+		if (is_perm(errno))
+			walk_unreadable(w, holder);
+		return false;
+	}
+	if (!is_dmabuf_link(link, n, w))
+		return false;
+	if (!w->live)
+		return true;
+	/* Identity now: the fd may be closed and reused before fdinfo. */
+	if (fstatat(fddir, name, &st, 0))
+		return false;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->size = (uint64_t)st.st_size;
+	return true;
+}
+
+/*
+ * One fd by its file: a dma-buf is on the dma-buf filesystem.  statx()
+ * with AT_STATX_DONT_SYNC takes what the inode has cached, where a network
+ * or FUSE filesystem would ask its server.  A file we may not stat (FUSE
+ * refuses other users, root too) is no dma-buf, unless the fd itself is
+ * hidden from us (ptrace rules), which its link tells.
+ */
+static bool walk_fd_stat(struct procfs_walk *w, int basefd, int fddir, const char *name,
+			 pid_t holder, struct procfs_fd *f)
+{
+	struct statx stx;
+	char link[64];
+
+	if (statx(fddir, name, AT_STATX_DONT_SYNC, STATX_INO | STATX_SIZE, &stx)) {
+		if (is_perm(errno) && readlinkat(fddir, name, link, sizeof(link)) < 0 &&
+		    is_perm(errno))
+			walk_unreadable(w, holder);
+		return false;
+	}
+	f->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	f->ino = stx.stx_ino;
+	f->size = stx.stx_size;
+	return walk_dev_dmabuf(w, basefd, fddir, name, f) > 0;
 }
 
 /* Walk one fd table: basefd is a /proc/PID or /proc/PID/task/TID dir. */
 static void walk_fdtable(struct procfs_walk *w, int basefd, pid_t tgid, pid_t holder)
 {
-	char link[64], *comm = NULL;
-	struct dirent *de;
-	int fddir;
-	DIR *d;
+	struct dents d = { .buf = w->dents };
+	const char *name, *comm = NULL;
 
-	fddir = openat(basefd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fddir < 0) {
+	d.fd = openat(basefd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d.fd < 0) {
 		if (is_perm(errno))
 			walk_unreadable(w, holder);
 		return;
 	}
-	d = fdopendir(fddir);
-	if (!d) {
-		close(fddir);
-		return;
-	}
-	while ((de = readdir(d))) {
-		struct procfs_fd *f;
-		ssize_t n;
-		int fd;
+	while ((name = dents_next(&d))) {
+		struct procfs_fd f = { .tgid = tgid, .holder = holder };
+		bool found;
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+		if (name[0] < '0' || name[0] > '9')
 			continue;
-		/* "/dmabuf:" + 31 bytes fits; a longer link is no dma-buf. */
-		n = readlinkat(fddir, de->d_name, link, sizeof(link));
-		if (n < 0) {
-			if (is_perm(errno))
-				walk_unreadable(w, holder);
-			continue;
-		}
-		if (!is_dmabuf_link(link, n, w) || parse_int(de->d_name, 0, 0x7fffffff, &fd))
-			continue;
-		f = walk_add(w);
-		f->tgid = tgid;
-		f->holder = holder;
-		f->fd = fd;
-		/* Identity now: the fd may be closed and reused before fdinfo. */
-		if (w->live && fstatat(fddir, de->d_name, &f->st, 0)) {
-			w->nr--;	/* closed meanwhile */
+		found = w->by_stat ? walk_fd_stat(w, basefd, d.fd, name, holder, &f) :
+			walk_fd_link(w, d.fd, name, holder, &f);
+		if (!found || parse_int(name, 0, 0x7fffffff, &f.fd)) {
+			free(f.fdinfo);
 			continue;
 		}
-		if (!comm)
-			comm = procfs_comm(basefd);
-		f->comm = comm ? xstrdup(comm) : NULL;
+		f.comm = walk_comm(w, basefd, &comm);
+		*walk_add(w) = f;
 	}
-	closedir(d);
-	free(comm);
+	close(d.fd);
 }
 
 int procfs_same_files(pid_t a, pid_t b)
@@ -207,11 +352,10 @@ int procfs_same_files(pid_t a, pid_t b)
  */
 static void walk_threads(struct procfs_walk *w, int piddir, pid_t pid)
 {
+	struct dents d = { 0 };
+	const char *name;
 	struct stat st;
-	struct dirent *de;
-	int taskfd;
 	pid_t tid;
-	DIR *d;
 
 	if (!w->live)
 		return;
@@ -219,36 +363,39 @@ static void walk_threads(struct procfs_walk *w, int piddir, pid_t pid)
 	 * call spares listing it for a single-threaded process. */
 	if (!fstatat(piddir, "task", &st, 0) && st.st_nlink <= 3)
 		return;
-	taskfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (taskfd < 0)
+	d.fd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d.fd < 0)
 		return;
-	d = fdopendir(taskfd);
-	if (!d) {
-		close(taskfd);
-		return;
-	}
-	while ((de = readdir(d))) {
+	/* Its own buffer: walk_fdtable() takes the walker's. */
+	d.buf = xmalloc(DENTS_SIZE);
+	while ((name = dents_next(&d))) {
 		int tdir;
 
-		if (!procfs_pid_name(de->d_name, &tid) || tid == pid)
+		if (!procfs_pid_name(name, &tid) || tid == pid)
 			continue;
 		if (procfs_same_files(pid, tid))
 			continue;	/* shared, gone, or kcmp refused */
-		tdir = openat(taskfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		tdir = openat(d.fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (tdir < 0)
 			continue;
 		walk_fdtable(w, tdir, pid, tid);
 		close(tdir);
 	}
-	closedir(d);
+	free(d.buf);
+	close(d.fd);
 }
 
 int procfs_walk_begin(struct procfs_walk *w, const struct scan_opts *opts)
 {
+	struct utsname un;
 	int ret;
 
 	memset(w, 0, sizeof(*w));
+	w->shared = w;
+	pthread_mutex_init(&w->dev_lock, NULL);
 	w->live = !opts->sysroot;
+	/* Before 5.3 dma-bufs were anonymous inodes: the links tell them. */
+	w->by_stat = w->live && !uname(&un) && !release_before(un.release, 5, 3);
 	w->procfd = procfs_open(opts);
 	if (w->procfd < 0) {
 		w->why = xasprintf("cannot open %s/proc: %s", opts->sysroot ? opts->sysroot : "",
@@ -271,10 +418,14 @@ void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
 	if (out != w) {
 		memset(out, 0, sizeof(*out));
 		out->live = w->live;
+		out->by_stat = w->by_stat;
+		out->shared = w;
 		out->procfd = -1;
 	}
 	if (w->err)
 		return;
+	if (!out->dents)
+		out->dents = xmalloc(DENTS_SIZE);
 	while ((i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->nr_pids) {
 		pid_t pid = w->pids[i];
 		char name[16];
@@ -291,55 +442,80 @@ void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
 	}
 }
 
+/* Append n elements of size from *src to *dst (holding *nr), then free *src. */
+static void append(void *dstp, size_t *nr, void *srcp, size_t n, size_t size)
+{
+	char **dst = dstp, **src = srcp;
+
+	if (n) {
+		*dst = xrealloc(*dst, (*nr + n) * size);
+		memcpy(*dst + *nr * size, *src, n * size);
+		*nr += n;
+	}
+	free(*src);
+	*src = NULL;
+}
+
 /* Take part's results into w. */
 void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part)
 {
-	if (part->nr) {
-		w->fds = xrealloc(w->fds, (w->nr + part->nr) * sizeof(*w->fds));
-		memcpy(w->fds + w->nr, part->fds, part->nr * sizeof(*w->fds));
-		w->nr += part->nr;
-		w->alloc = w->nr;
-	}
-	if (part->nr_unreadable) {
-		w->unreadable = xrealloc(w->unreadable, (w->nr_unreadable + part->nr_unreadable) *
-					 sizeof(pid_t));
-		memcpy(w->unreadable + w->nr_unreadable, part->unreadable,
-		       part->nr_unreadable * sizeof(pid_t));
-		w->nr_unreadable += part->nr_unreadable;
+	size_t i, j;
+
+	append(&w->fds, &w->nr, &part->fds, part->nr, sizeof(*w->fds));
+	w->alloc = w->nr;
+	append(&w->unreadable, &w->nr_unreadable, &part->unreadable, part->nr_unreadable,
+	       sizeof(pid_t));
+	append(&w->comms, &w->nr_comms, &part->comms, part->nr_comms, sizeof(char *));
+	for (i = 0; i < part->nr_devs; i++) {
+		for (j = 0; j < w->nr_devs && w->devs[j].dev != part->devs[i].dev; j++)
+			;
+		if (j < w->nr_devs)
+			continue;
+		w->devs = array_reserve(w->devs, w->nr_devs, sizeof(*w->devs));
+		w->devs[w->nr_devs++] = part->devs[i];
 	}
 	w->procs_scanned += part->procs_scanned;
 	w->pre53 += part->pre53;
-	free(part->fds);
-	free(part->unreadable);
+	free(part->devs);
+	free(part->dents);
 	memset(part, 0, sizeof(*part));
 	part->procfd = -1;
 }
 
 void procfs_walk_free(struct procfs_walk *w)
 {
-	for (size_t i = 0; i < w->nr; i++)
-		free(w->fds[i].comm);
+	size_t i;
+
+	for (i = 0; i < w->nr; i++)
+		free(w->fds[i].fdinfo);
+	for (i = 0; i < w->nr_comms; i++)
+		free(w->comms[i]);
+	free(w->comms);
 	free(w->fds);
+	free(w->devs);
+	free(w->dents);
 	free(w->unreadable);
 	free(w->pids);
 	free(w->why);
 	if (w->procfd >= 0)
 		close(w->procfd);
+	if (w->shared == w)
+		pthread_mutex_destroy(&w->dev_lock);
 	memset(w, 0, sizeof(*w));
 	w->procfd = -1;
 }
 
 /* ---- resolving: each fd to its buffer, fdinfo only where needed ---- */
 
-/* The buffer an fstatat() names, if fdinfo would tell nothing new of it. */
-static struct dmabuf *known_buf(struct procfs_ctx *c, const struct stat *st)
+/* The buffer the walk's fstatat() names, if fdinfo would tell nothing new of it. */
+static struct dmabuf *known_buf(struct procfs_ctx *c, const struct procfs_fd *f)
 {
 	const unsigned int listed = 1u << DMABUF_SRC_BPF | 1u << DMABUF_SRC_DEBUGFS;
 	struct dmabuf *buf;
 
-	if (!c->dev_known || st->st_dev != c->dmabuf_dev)
+	if (!c->dev_known || f->dev != c->dmabuf_dev)
 		return NULL;
-	buf = dmabuf_find(c->set, st->st_ino);
+	buf = dmabuf_find(c->set, f->ino);
 	if (!buf)
 		return NULL;
 	if (buf->sources & 1u << DMABUF_SRC_FDINFO)
@@ -360,7 +536,7 @@ static void refuse(struct procfs_ctx *c, const char *path, int err)
  * the reference seq_show() took to print it (5.3 to 7.2 alike), so it is the
  * file refcount as bufinfo prints it (file_count(), nothing taken there).
  */
-static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
+static void resolve_fd(struct procfs_ctx *c, struct procfs_fd *f)
 {
 	struct dmabuf *buf;
 	struct fdinfo fi;
@@ -368,7 +544,7 @@ static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
 	ssize_t n;
 
 	if (c->live) {
-		buf = known_buf(c, &f->st);
+		buf = known_buf(c, f);
 		if (buf)
 			goto holder;
 	}
@@ -377,7 +553,13 @@ static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
 	else
 		snprintf(path, sizeof(path), "%d/task/%d/fdinfo/%d", (int)f->tgid,
 			 (int)f->holder, f->fd);
-	n = read_file_at(c->w->procfd, path, READ_MAX_SMALL, &text);
+	if (f->fdinfo) {	/* read by the walk */
+		text = f->fdinfo;
+		n = (ssize_t)f->fdinfo_len;
+		f->fdinfo = NULL;
+	} else {
+		n = read_file_at(c->w->procfd, path, READ_MAX_SMALL, &text);
+	}
 	if (n < 0) {
 		if (is_perm((int)-n))
 			dmabuf_proc_unreadable(c->set, f->holder);
@@ -399,12 +581,12 @@ static void resolve_fd(struct procfs_ctx *c, const struct procfs_fd *f)
 			c->no_ino_skipped++;
 			goto cleanup;
 		}
-		if ((uint64_t)f->st.st_size != fi.size)
+		if (f->size != fi.size)
 			goto cleanup;
-		fi.ino = f->st.st_ino;
-	} else if (c->live && !c->dev_known && fi.ino == f->st.st_ino) {
+		fi.ino = f->ino;
+	} else if (c->live && !c->dev_known && fi.ino == f->ino) {
 		/* Not reused between the two calls: st names a dma-buf. */
-		c->dmabuf_dev = f->st.st_dev;
+		c->dmabuf_dev = f->dev;
 		c->dev_known = true;
 	}
 
@@ -427,6 +609,11 @@ int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w, const struct s
 	if (w->err) {
 		dmabuf_source_skipped(set, DMABUF_SRC_FDINFO, "%s", w->why);
 		return w->err;
+	}
+	/* The walk asked the filesystem (by_stat). */
+	for (i = 0; i < w->nr_devs && !c.dev_known; i++) {
+		c.dev_known = w->devs[i].dmabuf;
+		c.dmabuf_dev = w->devs[i].dev;
 	}
 	set->procs_scanned += w->procs_scanned;
 	for (i = 0; i < w->nr_unreadable; i++)

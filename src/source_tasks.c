@@ -27,10 +27,14 @@
 #include "iter_record.h"
 #include "util.h"
 
-struct tasks_ctx {
+struct tasks_parse {
 	struct dmabuf_set *set;
 	pid_t only;		/* -p: this process's holders only, as the fd walk */
 	unsigned int page_shift;
+	struct iter_drm drm;	/* the DRM file the GEM records that follow are of */
+	bool in_drm;
+	bool files_done, files_ended;	/* task_file: no more to take; its end seen */
+	bool vmas_done, vmas_ended;
 };
 
 static void nul_terminate(char *s, size_t n)
@@ -38,12 +42,12 @@ static void nul_terminate(char *s, size_t n)
 	s[n - 1] = '\0';
 }
 
-static bool wanted(const struct tasks_ctx *c, const struct iter_task *t)
+static bool wanted(const struct tasks_parse *c, const struct iter_task *t)
 {
 	return !c->only || (pid_t)t->tgid == c->only || (pid_t)t->pid == c->only;
 }
 
-static struct dmabuf *describe(struct tasks_ctx *c, struct iter_desc *d,
+static struct dmabuf *describe(struct tasks_parse *c, struct iter_desc *d,
 			       enum dmabuf_source src)
 {
 	struct dmabuf *buf = dmabuf_get(c->set, d->inode, src);
@@ -80,108 +84,123 @@ static void perms(char out[5], uint64_t vm_flags)
 	out[4] = '\0';
 }
 
-/* Take n bytes of record at *off into rec: false when the data ends first. */
-static bool take(const char *data, size_t len, size_t *off, void *rec, size_t n)
+/* The size of task_file's record of this kind, 0 for none. */
+static size_t files_record_size(uint32_t magic)
 {
-	if (len - *off < n)
-		return false;
-	memcpy(rec, data + *off, n);
-	*off += n;
-	return true;
+	switch (magic) {
+	case ITER_MAGIC_HDR:
+	case ITER_MAGIC_END:
+		return sizeof(struct iter_hdr);
+	case ITER_MAGIC_FD:
+		return sizeof(struct iter_fd);
+	case ITER_MAGIC_DRM:
+		return sizeof(struct iter_drm);
+	case ITER_MAGIC_GEM:
+	case ITER_MAGIC_GMOR:
+		return sizeof(struct iter_gem);
+	default:
+		return 0;
+	}
 }
 
-/* task_file's records: 0 when the walk ended, else -1 (garbled or cut). */
-static int parse_files(struct tasks_ctx *c, const char *data, size_t len)
+static void take_gem(struct tasks_parse *c, uint32_t magic, const struct iter_gem *g)
 {
-	struct iter_drm drm = { 0 };
-	bool in_drm = false, ended = false;
-	size_t off = 0;
+	struct iter_drm *drm = &c->drm;
+	struct dmabuf *buf;
 
-	while (off < len && !ended) {
+	if (!wanted(c, &drm->t))
+		return;
+	if (magic == ITER_MAGIC_GMOR) {
+		dmabuf_warn(c->set, "task_file: a DRM file of process %u holds more than %d GEM "
+			    "handles on dma-bufs; only the first %d are listed", drm->t.pid,
+			    ITER_MAX_GEM, ITER_MAX_GEM);
+		return;
+	}
+	buf = dmabuf_get(c->set, g->inode, DMABUF_SRC_TASK_FILE);
+	dmabuf_set_size(buf, DMABUF_SRC_TASK_FILE, g->size);
+	dmabuf_set_refcount(buf, DMABUF_SRC_TASK_FILE, (long)g->refcount);
+	dmabuf_holder_add_gem(holder_of(buf, &drm->t), &(struct dmabuf_gem){
+		.device = drm->device[0] ? drm->device : NULL,
+		.driver = drm->driver[0] ? drm->driver : NULL,
+		.node = drm->node[0] ? drm->node : NULL,
+		.fd = (int)drm->fd, .handle = g->handle, .file = drm->file,
+	});
+}
+
+size_t source_tasks_files(struct tasks_parse *c, const char *data, size_t len)
+{
+	size_t off = 0, n;
+
+	while (!c->files_done && len - off >= sizeof(uint32_t)) {
 		union {
-			struct iter_hdr h;
 			struct iter_fd f;
-			struct iter_drm d;
 			struct iter_gem g;
 		} r;
-		struct dmabuf *buf;
 		uint32_t magic;
+		struct dmabuf *buf;
 
-		if (len - off < sizeof(magic))
-			return -1;
 		memcpy(&magic, data + off, sizeof(magic));
+		n = files_record_size(magic);
+		if (n && len - off < n)
+			return off;	/* the rest comes with the next read */
+		c->files_done = !n;	/* garbled: the rest is ignored */
 		switch (magic) {
-		case ITER_MAGIC_HDR:
 		case ITER_MAGIC_END:
-			if (!take(data, len, &off, &r.h, sizeof(r.h)))
-				return -1;
-			ended = magic == ITER_MAGIC_END;
+			c->files_done = c->files_ended = true;
 			break;
 		case ITER_MAGIC_FD:
-			if (!take(data, len, &off, &r.f, sizeof(r.f)))
-				return -1;
-			in_drm = false;
+			memcpy(&r.f, data + off, n);
+			c->in_drm = false;
 			if (!wanted(c, &r.f.t))
 				break;
 			buf = describe(c, &r.f.d, DMABUF_SRC_TASK_FILE);
 			dmabuf_holder_add_fd(holder_of(buf, &r.f.t), (int)r.f.fd);
 			break;
 		case ITER_MAGIC_DRM:
-			if (!take(data, len, &off, &drm, sizeof(drm)))
-				return -1;
-			nul_terminate(drm.device, sizeof(drm.device));
-			nul_terminate(drm.driver, sizeof(drm.driver));
-			nul_terminate(drm.node, sizeof(drm.node));
-			in_drm = true;
+			memcpy(&c->drm, data + off, n);
+			nul_terminate(c->drm.device, sizeof(c->drm.device));
+			nul_terminate(c->drm.driver, sizeof(c->drm.driver));
+			nul_terminate(c->drm.node, sizeof(c->drm.node));
+			c->in_drm = true;
 			break;
 		case ITER_MAGIC_GEM:
 		case ITER_MAGIC_GMOR:
-			if (!take(data, len, &off, &r.g, sizeof(r.g)) || !in_drm)
-				return -1;
-			if (!wanted(c, &drm.t))
-				break;
-			if (magic == ITER_MAGIC_GMOR) {
-				dmabuf_warn(c->set, "task_file: a DRM file of process %u holds more "
-					    "than %d GEM handles on dma-bufs; only the first %d "
-					    "are listed", drm.t.pid, ITER_MAX_GEM, ITER_MAX_GEM);
-				break;
-			}
-			buf = dmabuf_get(c->set, r.g.inode, DMABUF_SRC_TASK_FILE);
-			dmabuf_set_size(buf, DMABUF_SRC_TASK_FILE, r.g.size);
-			dmabuf_set_refcount(buf, DMABUF_SRC_TASK_FILE, (long)r.g.refcount);
-			dmabuf_holder_add_gem(holder_of(buf, &drm.t), &(struct dmabuf_gem){
-				.device = drm.device[0] ? drm.device : NULL,
-				.driver = drm.driver[0] ? drm.driver : NULL,
-				.node = drm.node[0] ? drm.node : NULL,
-				.fd = (int)drm.fd, .handle = r.g.handle, .file = drm.file,
-			});
+			memcpy(&r.g, data + off, n);
+			c->files_done = !c->in_drm;
+			if (c->in_drm)
+				take_gem(c, magic, &r.g);
 			break;
-		default:
-			return -1;
 		}
+		off += n;
 	}
-	return ended ? 0 : -1;
+	return c->files_done ? len : off;
 }
 
-/* task_vma's records: 0 when the walk ended, else -1. */
-static int parse_vmas(struct tasks_ctx *c, const char *data, size_t len)
+size_t source_tasks_vmas(struct tasks_parse *c, const char *data, size_t len)
 {
 	size_t off = 0;
 
-	while (off < len) {
+	while (!c->vmas_done && len - off >= sizeof(uint32_t)) {
 		struct dmabuf_mapping m;
 		struct iter_vma v;
-		struct iter_hdr h;
 		struct dmabuf *buf;
 		uint32_t magic;
 
-		if (len - off < sizeof(magic))
-			return -1;
 		memcpy(&magic, data + off, sizeof(magic));
-		if (magic == ITER_MAGIC_END)
-			return take(data, len, &off, &h, sizeof(h)) ? 0 : -1;
-		if (magic != ITER_MAGIC_VMA || !take(data, len, &off, &v, sizeof(v)))
-			return -1;
+		if (magic == ITER_MAGIC_END) {
+			if (len - off < sizeof(struct iter_hdr))
+				return off;
+			c->vmas_done = c->vmas_ended = true;
+			break;
+		}
+		if (magic != ITER_MAGIC_VMA) {
+			c->vmas_done = true;	/* garbled */
+			break;
+		}
+		if (len - off < sizeof(v))
+			return off;
+		memcpy(&v, data + off, sizeof(v));
+		off += sizeof(v);
 		if (!wanted(c, &v.t))
 			continue;
 		buf = describe(c, &v.d, DMABUF_SRC_TASK_VMA);
@@ -192,30 +211,37 @@ static int parse_vmas(struct tasks_ctx *c, const char *data, size_t len)
 		perms(m.perms, v.vm_flags);
 		dmabuf_holder_add_map(holder_of(buf, &v.t), &m);
 	}
-	return -1;
+	return c->vmas_done ? len : off;
 }
 
-void source_tasks_parse(struct dmabuf_set *set, const struct bpf_iters *it,
-			const struct scan_opts *opts)
+struct tasks_parse *source_tasks_begin(struct dmabuf_set *set, const struct scan_opts *opts)
 {
-	const struct bpf_iter_out *f = &it->out[BPF_ITER_TASK_FILE];
-	const struct bpf_iter_out *v = &it->out[BPF_ITER_TASK_VMA];
-	struct tasks_ctx c = { .set = set, .only = opts->pid };
+	struct tasks_parse *c = xcalloc(1, sizeof(*c));
 	long page = sysconf(_SC_PAGESIZE);
 
-	while (page > 1 && (1L << c.page_shift) < page)
-		c.page_shift++;
-	if (f->ok) {
-		if (parse_files(&c, f->data, f->len))
+	c->set = set;
+	c->only = opts->pid;
+	while (page > 1 && (1L << c->page_shift) < page)
+		c->page_shift++;
+	return c;
+}
+
+void source_tasks_end(struct tasks_parse *c, const struct bpf_iters *it)
+{
+	struct dmabuf_set *set = c->set;
+
+	if (it->out[BPF_ITER_TASK_FILE].ok) {
+		if (!c->files_ended)
 			dmabuf_warn(set, "task_file: the iterator's output is garbled or cut "
 				    "short: some fds may be missing");
 		dmabuf_source_used(set, DMABUF_SRC_TASK_FILE);
 		set->gem_known = it->features & ITER_F_GEM;
 	}
-	if (v->ok) {
-		if (parse_vmas(&c, v->data, v->len))
+	if (it->out[BPF_ITER_TASK_VMA].ok) {
+		if (!c->vmas_ended)
 			dmabuf_warn(set, "task_vma: the iterator's output is garbled or cut "
 				    "short: some mappings may be missing");
 		dmabuf_source_used(set, DMABUF_SRC_TASK_VMA);
 	}
+	free(c);
 }

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "util.h"
 
 void err_msg(const char *object, const char *what, const char *reason)
@@ -283,10 +285,8 @@ char *line_next(struct line_iter *it)
 
 void *array_reserve(void *base, size_t nr, size_t size)
 {
-	if (!nr)
-		return xrealloc(base, 4 * size);
-	if (nr >= 4 && !(nr & (nr - 1)))
-		return xrealloc(base, 2 * nr * size);
+	if (!(nr & (nr - 1)))
+		return xrealloc(base, (nr ? 2 * nr : 1) * size);
 	return base;
 }
 
@@ -329,6 +329,32 @@ void *sorted_insert(void *basep, size_t *nr, size_t *alloc, size_t size, const v
 	(*nr)++;
 	*added = true;
 	return slot;
+}
+
+bool threads_useful(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) || CPU_COUNT(&set) > 1;
+}
+
+bool release_before(const char *release, int maj, int min)
+{
+	int major, minor;
+
+	if (sscanf(release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major < maj || (major == maj && minor < min);
+}
+
+void debug_step(const char *what, const char *step, uint64_t *since)
+{
+	uint64_t now = mono_ns();
+
+	if (getenv("DMABUFCTL_DEBUG"))
+		fprintf(stderr, "dmabufctl: debug: %s: %s: %.1f ms\n", what, step,
+			(double)(now - *since) / 1e6);
+	*since = now;
 }
 
 void xoom(void)

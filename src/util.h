@@ -77,8 +77,9 @@ char *line_next(struct line_iter *it);
 
 /*
  * Room for element nr (the nr + 1st) in a malloc'ed array: the array grows
- * by doubling, its capacity implied by nr (at least 4, then powers of two),
- * so that appending n elements costs O(n) copies with any allocator.
+ * by doubling, its capacity implied by nr (a power of two), so that
+ * appending n elements costs O(n) copies with any allocator, and the many
+ * arrays of one element (a buffer's one holder, its one fd) cost one.
  * Returns the array, maybe moved.
  */
 void *array_reserve(void *base, size_t nr, size_t size);
@@ -95,6 +96,16 @@ int cmp_pid(const void *a, const void *b);
 void *sorted_insert(void *base, size_t *nr, size_t *alloc, size_t size, const void *elem,
 		    int (*cmp)(const void *, const void *), bool *added);
 
+/*
+ * A bucket in a table of nr (a power of two) for an integer key: Fibonacci
+ * hashing, the top bits of key * 2^64 / phi.  Its low bits would spread
+ * sequential keys (inode numbers, cgroup ids) over a fraction of the table.
+ */
+static inline size_t hash_u64(uint64_t key, size_t nr)
+{
+	return nr > 1 ? (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - __builtin_ctzll(nr))) : 0;
+}
+
 /* Byte sums that saturate at UINT64_MAX instead of wrapping; *saturated is
  * set (never cleared) when one does. */
 static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
@@ -108,6 +119,21 @@ static inline uint64_t add_sat_u64(uint64_t a, uint64_t b, bool *saturated)
 	}
 	return sum;
 }
+
+/* Whether a second thread can run beside this one: more than one CPU is
+ * ours (sched_getaffinity(), as cgroup cpusets and taskset set it). */
+bool threads_useful(void);
+
+/* Whether a kernel release ("7.2.13+deb14-amd64") is before maj.min; false
+ * when it cannot tell. */
+bool release_before(const char *release, int maj, int min);
+
+/*
+ * DMABUFCTL_DEBUG: "dmabufctl: debug: WHAT: STEP: N ms" since *since, which
+ * becomes now (CLOCK_MONOTONIC ns).  Where a run spends its time, step by
+ * step, without a profiler.
+ */
+void debug_step(const char *what, const char *step, uint64_t *since);
 
 /* Out of memory: say so and exit 1 (what the x*() allocators do). */
 void xoom(void) __attribute__((noreturn));

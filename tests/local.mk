@@ -39,7 +39,7 @@ tests_unit_metrics_cgroups_SOURCES = tests/unit/metrics-cgroups.c \
 tests_unit_metrics_cgroups_CFLAGS = $(AM_CFLAGS)
 # The BPF iterator's VFIO device record into the model, and out as JSON.
 tests_unit_vfio_record_SOURCES = tests/unit/vfio-record.c src/vfio.c src/dmabuf.c \
-	src/output.c src/output_json.c src/utf8.c src/util.c
+	src/output.c src/output_json.c src/output_json_dmabuf.c src/utf8.c src/util.c
 tests_unit_vfio_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_vfio_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 # trace's JSON Lines records (out_rec) against json-c's text of the same tree.

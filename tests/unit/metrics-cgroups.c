@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		dmabuf_holder_add_fd(h, 3);
 		cg = cgroup_of(argc, argv, pid);
 		if (cg && !h->cgroup)
-			h->cgroup = strdup(cg);
+			h->cgroup = dmabuf_set_intern(set, cg);
 	}
 	dmabuf_source_used(set, DMABUF_SRC_FDINFO);
 	dmabuf_set_finish(set);

@@ -5,8 +5,7 @@
 %canon_reldir%_checks = \
 	%reldir%/check-trixie \
 	%reldir%/check-sid \
-	%reldir%/check-test \
-	%reldir%/check-test-vfio
+	%reldir%/check-test
 
 if ENABLE_VM_TESTS
 TESTS += $(%canon_reldir%_checks)

@@ -242,11 +242,13 @@ teardown() {
 
 @test "the procfs path reads fdinfo once at most, and maps only where refcounts say a mapping is" {
 	# One fdinfo read learns the dma-buf filesystem's device; every other fd
-	# is known by fstatat().  --source=procfs reads one per buffer, not per fd.
+	# is known by its statx().  --source=procfs reads one per buffer, not per
+	# fd (that first one included).  The walk reads "fdinfo/N" under
+	# /proc/PID, resolving "PID/fdinfo/N" under /proc.
 	local log=$BATS_TEST_TMPDIR/strace
 	strace -f -qq -y -e trace=openat -o "$log" "$DMABUFCTL" --source=debugfs,procfs list -J \
 		>/dev/null
-	run grep -c '/fdinfo/[0-9]*"' "$log"
+	run grep -c '[/"]fdinfo/[0-9]*"' "$log"
 	assert_output 1
 	# maps: only the processes holding fds were read, then refcounts proved
 	# every mapping found (mkbufs' three; a thread has no maps of its own)
@@ -264,7 +266,7 @@ teardown() {
 		"$BATS_TEST_TMPDIR/procfs.json")
 	nfds=$(jq '[.dmabufs[].processes[].fds[]] | length' "$BATS_TEST_TMPDIR/procfs.json")
 	[ "$nfds" -gt "$nbufs" ]
-	run grep -c '/fdinfo/[0-9]*"' "$log"
+	run grep -c '[/"]fdinfo/[0-9]*"' "$log"
 	assert_output "$nbufs"
 	# and the same answer as the full listing
 	# (buffers held by an fd: one held by a mapping alone has no fdinfo)
@@ -272,6 +274,24 @@ teardown() {
 	local held='[.dmabufs[] | select(any(.processes[]; .fds | length > 0)) |
 		{inode, size, exporter, name, processes: [.processes[] | del(.gem)]}]'
 	run diff <(listed -S "$held") <(jq -S "$held" "$BATS_TEST_TMPDIR/procfs.json")
+	assert_success
+}
+
+@test "the procfs walk stats each fd once and reads a link only to learn a device" {
+	# One statx() per fd, from cached attributes (no NFS or FUSE server is
+	# asked); a readlink only for the first fd on each device, per walker
+	# (two threads walk), never one per fd.  And every fd is still found.
+	local log=$BATS_TEST_TMPDIR/strace nstat nlink ndev
+	strace -f -qq -e trace=statx,readlinkat -o "$log" "$DMABUFCTL" --source=debugfs,procfs \
+		list -J >"$BATS_TEST_TMPDIR/procfs.json"
+	nstat=$(grep -c 'statx(.*AT_STATX_DONT_SYNC' "$log")
+	nlink=$(grep -c 'readlinkat(' "$log")
+	ndev=$(stat -L -c %d /proc/[0-9]*/fd/* 2>/dev/null | sort -u | wc -l)
+	echo "# statx $nstat, readlinkat $nlink, devices $ndev" >&3
+	[ "$nstat" -ge 100 ]
+	[ "$nlink" -le $((2 * ndev)) ]
+	local fds='[.dmabufs[] | {inode, fds: [.processes[] | {pid, fds}]}]'
+	run diff <(listed -S "$fds") <(jq -S "$fds" "$BATS_TEST_TMPDIR/procfs.json")
 	assert_success
 }
 

@@ -100,6 +100,24 @@ load ../common
 	assert_equal "$(events ".inode == $INO and .event == \"mmap\"" | jq -c '[.size, .name]')" '[8192,"kp"]'
 }
 
+# A kprobe session after another in one boot: a 7.2 kernel built by gcc 12
+# at -Os (the test kernel before its patch 0005) patched the kprobe ftrace
+# trampoline into a jmp the second time and oopsed at its first hit, here
+# dma_buf_ioctl() when mkbufs names its buffer.
+@test "trace --kprobes twice in one boot: the second session traces too" {
+	local round
+	for round in 1 2; do
+		trace_start --kprobes
+		mk_start "udmabuf:4K:again$round"
+		INO=$(field inode "${MK_LINES[0]}")
+		mk_quit
+		trace_wait 'select(.event == "release" and .inode == '"$INO"')'
+		trace_stop
+		assert_equal "$(events ".inode == $INO" | jq -r .event | paste -sd,)" export,release
+		assert_equal "$(events ".inode == $INO and .event == \"release\"" | jq -r .name)" "again$round"
+	done
+}
+
 @test "trace: a vgem import shows attach/detach with inode and device (map/unmap on 6.12)" {
 	trace_start
 	vg_start --size 32K
