@@ -84,7 +84,18 @@ static void jv_str(struct json_object *obj, const char *key, struct jval *jv, co
 {
 	char *clean;
 
-	if (s) {
+	if (s && !*s) {
+		/*
+		 * json-c before 0.17 (Debian 12 has 0.16) loses the buffer
+		 * of a long string when "" is set over it (json-c#780): ""
+		 * is a new object, which jv_show() puts in place of the old.
+		 */
+		json_object_put(jv->v);
+		jv->v = json_object_new_string("");
+		if (!jv->v)
+			xoom();
+		jv->shown = false;
+	} else if (s) {
 		clean = utf8_clean(s);
 		json_object_set_string(jv->v, clean ? clean : s);
 		free(clean);

@@ -77,9 +77,19 @@ void out_rec_free(struct out_rec *r)
 /* json-c's text of string s, quoted and escaped; valid until the next call. */
 static const char *escaped(struct out_rec *r, const char *s, size_t *len)
 {
-	char *clean = utf8_clean(s);
+	char *clean;
 	const char *text;
 
+	/*
+	 * json-c before 0.17 (Debian 12 has 0.16) loses the buffer of a long
+	 * string when "" is set over it, and the next long one leaks
+	 * (json-c#780): "" never goes through r->str.
+	 */
+	if (!*s) {
+		*len = 2;
+		return "\"\"";
+	}
+	clean = utf8_clean(s);
 	json_object_set_string(r->str, clean ? clean : s);
 	free(clean);
 	text = json_object_to_json_string_length(r->str, REC_FLAGS, len);

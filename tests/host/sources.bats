@@ -69,6 +69,26 @@ jq_is() {
 		'["caméra \t\u0001end","two\nlines"]'
 }
 
+@test "names that go long, empty, long again: each line its own, nothing leaked (ASan)" {
+	# list -J reuses each buffer's JSON values across a batch; json-c
+	# 0.16 leaked a long string's buffer when "" was set over it.
+	local d=$BATS_TEST_TMPDIR/names i=0 nm
+	mkdir -p "$d/sys/kernel/debug/dma_buf" "$d/proc"
+	{
+		printf '\nDma-buf Objects:\nsize    \tflags   \tmode    \tcount   \texp_name\tino     \tname\n'
+		for nm in "a name longer than json-c's inline" "" "another long name, of 31 bytes." "" x; do
+			i=$((i + 1))
+			printf '00004096\t00000002\t02080007\t00000001\tudmabuf\t%08d\t%s\n' $((1000 + i)) "$nm"
+			printf '\tAttached Devices:\nTotal 0 devices attached\n\n'
+		done
+		printf '\nTotal 5 objects, 20480 bytes\n'
+	} >"$d/sys/kernel/debug/dma_buf/bufinfo"
+	run --separate-stderr "$DMABUFCTL" list --sysroot "$d" -J
+	assert_success
+	jq_is '[.dmabufs[] | .name]' \
+		"[\"a name longer than json-c's inl\",\"\",\"another long name, of 31 bytes.\",\"\",\"x\"]"
+}
+
 @test "7.2 fences (6.17+ CTX:SEQ TL DRV) are kept as lines" {
 	run --separate-stderr "$DMABUFCTL" show --sysroot "$SYN/holders" -J 1001
 	assert_success
