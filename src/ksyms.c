@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Kernel text symbols from /proc/kallsyms.  See ksyms.h. */
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct resolved {
 };
 
 struct ksyms {
+	char *path;		/* /proc/kallsyms, or a test's file */
 	struct ksym *syms;	/* text symbols by address */
 	size_t nr;
 	bool loaded;
@@ -28,9 +30,17 @@ struct ksyms {
 	size_t cache_size, cache_used;
 };
 
+struct ksyms *ksyms_new_file(const char *path)
+{
+	struct ksyms *ks = xcalloc(1, sizeof(struct ksyms));
+
+	ks->path = xstrdup(path);
+	return ks;
+}
+
 struct ksyms *ksyms_new(void)
 {
-	return xcalloc(1, sizeof(struct ksyms));
+	return ksyms_new_file("/proc/kallsyms");
 }
 
 void ksyms_free(struct ksyms *ks)
@@ -48,6 +58,7 @@ void ksyms_free(struct ksyms *ks)
 		free(ks->cache[i].name);
 	}
 	free(ks->cache);
+	free(ks->path);
 	free(ks);
 }
 
@@ -58,36 +69,41 @@ static int ksym_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/*
+ * kallsyms is read whole through util.c's bounded reader: a regular file of
+ * at most READ_MAX_LARGE bytes (a distribution kernel's, modules included,
+ * is about 15 MiB), lines of at most LINE_MAX_BYTES.  Anything else names
+ * nothing: callbacks are then shown by address.
+ */
 static void load(struct ksyms *ks)
 {
-	size_t alloc = 0;
 	bool nonzero = false;
-	char line[512];
-	FILE *f;
+	struct line_iter it;
+	char *text, *line;
+	ssize_t len;
 
 	ks->loaded = true;
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
+	len = read_file_at(AT_FDCWD, ks->path, READ_MAX_LARGE, &text);
+	if (len < 0)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	line_iter_init(&it, text, (size_t)len, LINE_MAX_BYTES);
+	while ((line = line_next(&it))) {
 		unsigned long long addr;
 		char type, name[256];
 
+		/* "ADDR TYPE NAME[\t[MODULE]]"; longer names are no kernel's. */
 		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
 			continue;
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
 		if (addr)
 			nonzero = true;
-		if (ks->nr == alloc) {
-			alloc = alloc ? alloc * 2 : 65536;
-			ks->syms = xrealloc(ks->syms, alloc * sizeof(*ks->syms));
-		}
+		ks->syms = array_reserve(ks->syms, ks->nr, sizeof(*ks->syms));
 		ks->syms[ks->nr].addr = addr;
 		ks->syms[ks->nr].name = xstrdup(name);
 		ks->nr++;
 	}
-	fclose(f);
+	free(text);
 	if (!nonzero) {
 		/* kptr_restrict hides addresses: nothing to resolve against. */
 		while (ks->nr)

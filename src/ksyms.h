@@ -14,6 +14,8 @@
 struct ksyms;
 
 struct ksyms *ksyms_new(void);
+/* The same from another file in kallsyms' format (tests). */
+struct ksyms *ksyms_new_file(const char *path);
 void ksyms_free(struct ksyms *ks);
 
 /* "sym" or "sym+0x10"; NULL for 0, for an address below every symbol, or
