@@ -59,5 +59,13 @@ tests_unit_iter_chunks_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
 tests_unit_iter_chunks_LDFLAGS = -pthread
 endif
 
+# An LD_PRELOAD library: bufinfo's read() blocks until a signal (robust.bats).
+# Built without the sanitizers' flags: it is loaded into their binaries too.
+check_DATA = tests/unit/stall-read.so
+tests/unit/stall-read.so: tests/unit/stall-read.c
+	$(AM_V_CC)$(MKDIR_P) tests/unit && $(CC) -shared -fPIC -O2 -Wall -o $@ $(srcdir)/tests/unit/stall-read.c -ldl
+CLEANFILES += tests/unit/stall-read.so
+EXTRA_DIST += tests/unit/stall-read.c
+
 EXTRA_DIST += tests/fixtures
 EXTRA_DIST += tests/host/docs-common.bash

@@ -106,6 +106,26 @@ jq_is() {
 	done
 }
 
+@test "a bufinfo read that does not return is given up after 2 s; the fd walk still lists" {
+	# stall-read.so blocks bufinfo's read() as a held reservation lock
+	# does, until a signal.  ASan's link-order check would refuse it.
+	local t0
+	mktree
+	t0=$SECONDS
+	LD_PRELOAD=$UNIT/stall-read.so \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		on_tree list -J
+	assert_success
+	((SECONDS - t0 < 30)) || fail "list took $((SECONDS - t0)) s"
+	jq_is '[.sources, [.skipped[] | select(.source == "debugfs") | .reason]]' \
+		"[[\"procfs\",\"maps\"],[\"no answer within 2 s (a buffer's reservation lock is held)\"]]"
+	jq_is '[.dmabufs[] | [.inode, .exporter, (.processes | map(.pid))]]' '[[7,"udmabuf",[10]]]'
+	# The same tree without the library: bufinfo is read.
+	on_tree list -J
+	assert_success
+	jq_is '[.sources, [.skipped[] | select(.source == "debugfs")]]' '[["debugfs","procfs","maps"],[]]'
+}
+
 @test "a directory in place of a kernel file is refused" {
 	mktree
 	rm "$T/proc/10/maps"
