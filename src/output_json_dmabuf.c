@@ -400,12 +400,17 @@ static void printer_free(struct jprinter *p)
 	free(p->text);
 }
 
-static void text_add(struct jprinter *p, const char *s, size_t n)
+static void text_grow(struct jprinter *p, size_t n)
 {
-	if (p->len + n > p->cap) {
-		p->cap = 2 * (p->len + n);
-		p->text = xrealloc(p->text, p->cap);
-	}
+	p->cap = 2 * (p->len + n);
+	p->text = xrealloc(p->text, p->cap);
+}
+
+/* Inline: most pieces are literals, which the compiler copies in place. */
+static inline void text_add(struct jprinter *p, const char *s, size_t n)
+{
+	if (p->len + n > p->cap)
+		text_grow(p, n);
 	memcpy(p->text + p->len, s, n);
 	p->len += n;
 }
@@ -422,6 +427,11 @@ static void text_nl(struct jprinter *p, int level)
 		n = sizeof(spaces) - 1;	/* deeper than any list -J member */
 	text_add(p, spaces, n);
 }
+
+/* Members of a buffer (level 2) and of a holder (level 4): ",", a newline,
+ * the indent and the key, in one piece. */
+#define KEY3(k)	",\n      \"" k "\": "
+#define KEY5(k)	",\n          \"" k "\": "
 
 /* ",", a newline and the key of a member at level (none before the first). */
 static void text_key(struct jprinter *p, int level, const char *key, bool first)
@@ -535,24 +545,24 @@ static void holder_item(struct jprinter *p, const void *arg, size_t i, int level
 	const struct dmabuf *buf = arg;
 	const struct dmabuf_holder *h = &buf->holders[i];
 
-	text_lit(p, "{");
-	text_key(p, level + 1, "pid", true);
+	/* At level 4, as processes' items always are. */
+	(void)level;
+	text_lit(p, "{\n          \"pid\": ");
 	text_int(p, h->pid);
-	text_key(p, level + 1, "comm", false);
+	text_lit(p, KEY5("comm"));
 	text_str(p, h->comm);
-	text_key(p, level + 1, "fds", false);
-	text_array(p, level + 1, h->nr_fds, h, fd_item);
-	text_key(p, level + 1, "mappings", false);
+	text_lit(p, KEY5("fds"));
+	text_array(p, 5, h->nr_fds, h, fd_item);
+	text_lit(p, KEY5("mappings"));
 	text_u64(p, h->nr_maps);
-	text_key(p, level + 1, "gem", false);
+	text_lit(p, KEY5("gem"));
 	if (buf->gems_known)
-		text_array(p, level + 1, h->nr_gems, h, gem_item);
+		text_array(p, 5, h->nr_gems, h, gem_item);
 	else
 		text_lit(p, "null");
-	text_key(p, level + 1, "cgroup", false);
+	text_lit(p, KEY5("cgroup"));
 	text_str(p, h->cgroup);
-	text_nl(p, level);
-	text_lit(p, "}");
+	text_lit(p, "\n        }");
 }
 
 static void attachment_item(struct jprinter *p, const void *arg, size_t i, int level)
@@ -576,41 +586,37 @@ static void range_item(struct jprinter *p, const void *arg, size_t i, int level)
 /* One buffer as jbuf_fill() (not detail) makes it, an item at level 2. */
 static void text_dmabuf(struct jprinter *p, const struct dmabuf *buf)
 {
-	const int level = 2;
-
-	text_lit(p, "{");
-	text_key(p, level + 1, "inode", true);
+	text_lit(p, "{\n      \"inode\": ");
 	text_u64(p, buf->inode);
-	text_key(p, level + 1, "size", false);
+	text_lit(p, KEY3("size"));
 	if (buf->size)
 		text_u64(p, buf->size);
 	else
 		text_lit(p, "null");
-	text_key(p, level + 1, "exporter", false);
+	text_lit(p, KEY3("exporter"));
 	text_str(p, buf->exporter);
-	text_key(p, level + 1, "name", false);
+	text_lit(p, KEY3("name"));
 	text_str(p, buf->name);
-	text_key(p, level + 1, "refcount", false);
+	text_lit(p, KEY3("refcount"));
 	if (buf->refcount >= 0)
 		text_u64(p, (uint64_t)buf->refcount);
 	else
 		text_lit(p, "null");
-	text_key(p, level + 1, "attachments", false);
+	text_lit(p, KEY3("attachments"));
 	if (buf->attachments_known)
-		text_array(p, level + 1, buf->nr_attachments, buf, attachment_item);
+		text_array(p, 3, buf->nr_attachments, buf, attachment_item);
 	else
 		text_lit(p, "null");
-	text_key(p, level + 1, "processes", false);
-	text_array(p, level + 1, buf->nr_holders, buf, holder_item);
-	text_key(p, level + 1, "device", false);
-	text_json(p, json_device(buf), level + 1);
-	text_key(p, level + 1, "ranges", false);
+	text_lit(p, KEY3("processes"));
+	text_array(p, 3, buf->nr_holders, buf, holder_item);
+	text_lit(p, KEY3("device"));
+	text_json(p, json_device(buf), 3);
+	text_lit(p, KEY3("ranges"));
 	if (buf->ranges_known)
-		text_array(p, level + 1, buf->nr_ranges, buf, range_item);
+		text_array(p, 3, buf->nr_ranges, buf, range_item);
 	else
 		text_lit(p, "null");
-	text_nl(p, level);
-	text_lit(p, "}");
+	text_lit(p, "\n    }");
 }
 
 /* The text of bufs[0..n) (n <= STREAM_BATCH) at the depth of the array's
