@@ -529,6 +529,26 @@ static void text_array(struct jprinter *p, int level, size_t n, const void *arg,
 	text_lit(p, "]");
 }
 
+/* text_array() where the items are known, else null. */
+static void text_array_known(struct jprinter *p, int level, bool known, size_t n,
+			     const void *arg,
+			     void (*item)(struct jprinter *p, const void *arg, size_t i, int level))
+{
+	if (known)
+		text_array(p, level, n, arg, item);
+	else
+		text_lit(p, "null");
+}
+
+/* A number where known, else null. */
+static void text_u64_known(struct jprinter *p, bool known, uint64_t v)
+{
+	if (known)
+		text_u64(p, v);
+	else
+		text_lit(p, "null");
+}
+
 static void fd_item(struct jprinter *p, const void *arg, size_t i, int level)
 {
 	(void)level;
@@ -556,10 +576,7 @@ static void holder_item(struct jprinter *p, const void *arg, size_t i, int level
 	text_lit(p, KEY5("mappings"));
 	text_u64(p, h->nr_maps);
 	text_lit(p, KEY5("gem"));
-	if (buf->gems_known)
-		text_array(p, 5, h->nr_gems, h, gem_item);
-	else
-		text_lit(p, "null");
+	text_array_known(p, 5, buf->gems_known, h->nr_gems, h, gem_item);
 	text_lit(p, KEY5("cgroup"));
 	text_str(p, h->cgroup);
 	text_lit(p, "\n        }");
@@ -589,33 +606,22 @@ static void text_dmabuf(struct jprinter *p, const struct dmabuf *buf)
 	text_lit(p, "{\n      \"inode\": ");
 	text_u64(p, buf->inode);
 	text_lit(p, KEY3("size"));
-	if (buf->size)
-		text_u64(p, buf->size);
-	else
-		text_lit(p, "null");
+	text_u64_known(p, buf->size != 0, buf->size);
 	text_lit(p, KEY3("exporter"));
 	text_str(p, buf->exporter);
 	text_lit(p, KEY3("name"));
 	text_str(p, buf->name);
 	text_lit(p, KEY3("refcount"));
-	if (buf->refcount >= 0)
-		text_u64(p, (uint64_t)buf->refcount);
-	else
-		text_lit(p, "null");
+	text_u64_known(p, buf->refcount >= 0, (uint64_t)buf->refcount);
 	text_lit(p, KEY3("attachments"));
-	if (buf->attachments_known)
-		text_array(p, 3, buf->nr_attachments, buf, attachment_item);
-	else
-		text_lit(p, "null");
+	text_array_known(p, 3, buf->attachments_known, buf->nr_attachments, buf,
+			 attachment_item);
 	text_lit(p, KEY3("processes"));
 	text_array(p, 3, buf->nr_holders, buf, holder_item);
 	text_lit(p, KEY3("device"));
 	text_json(p, json_device(buf), 3);
 	text_lit(p, KEY3("ranges"));
-	if (buf->ranges_known)
-		text_array(p, 3, buf->nr_ranges, buf, range_item);
-	else
-		text_lit(p, "null");
+	text_array_known(p, 3, buf->ranges_known, buf->nr_ranges, buf, range_item);
 	text_lit(p, "\n    }");
 }
 
