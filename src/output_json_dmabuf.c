@@ -3,14 +3,11 @@
  * Output layer, JSON: the contract for one buffer (out_json_dmabuf()) and
  * list -J's stream of them.  See output.h.
  *
- * A buffer's json-c tree is made once and filled again for the next
- * buffer: the keys stay where they are, values are set in place, and a
- * value that becomes unknown is replaced by null (and put back after),
- * json-c's own way.  Building and freeing a tree per buffer took half of
- * list -J's time at 30,000 buffers in a TCG guest, json-c's printing the
- * other half.  Processes and their fds are kept from one buffer to the
- * next too; what few buffers have (attachments, GEM handles, fences,
- * VFIO's device and ranges, show's mappings) is made anew each time.
+ * A buffer's json-c tree (show, diff) is made once and filled again for
+ * the next buffer: the keys stay where they are, values are set in place,
+ * and a value that becomes unknown is replaced by null (and put back
+ * after), json-c's own way.  list -J's stream is written straight, as
+ * json-c would print those trees (see the stream's part below).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -368,75 +365,264 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
 
 /* ---- list -J's stream ---- */
 
-#define STREAM_BATCH	128		/* buffers printed by one json-c call */
-#define STREAM_END	"\n  ]\n}"	/* json-c's text after the batch */
+#define STREAM_BATCH	128		/* buffers printed by one call */
 #define STREAM_SEP	",\n    "	/* json-c's text between two items */
 #define STREAM_RING	8		/* batches the second printer may be ahead */
 
-/* Prints batches of buffers: {key: [batch]}, the trees kept between batches. */
+/*
+ * Prints batches of buffers as json-c would print them in {key: [batch]}
+ * (OUT_JSON_FLAGS: two spaces a level, "key": value, an empty array "[",
+ * a newline and the indent of "]"), written straight for what every buffer
+ * has.  json-c's printing of a kept tree was most of list -J's time at
+ * 30,000 buffers: it escapes each key each time and appends a byte of
+ * indent at a time.  What few buffers have (attachments, GEM handles,
+ * VFIO's device and ranges) and strings that need escaping or UTF-8
+ * mending are still json-c's text (tests/unit/json-stream compares).
+ */
 struct jprinter {
-	char *prefix;			/* json-c's text before the first item */
-	size_t prefix_len;
-	struct json_object *doc, *arr;	/* {key: arr}, arr holding the batch */
-	struct jbuf batch[STREAM_BATCH];
-	size_t made;			/* batch[0..made) are made */
-	char *text;			/* a batch's text when not json-c's own */
+	struct json_object *str;	/* what json-c escapes */
+	char *text;			/* the batch's text */
 	size_t len, cap;
 };
 
-static void printer_init(struct jprinter *p, const char *key)
+static void printer_init(struct jprinter *p)
 {
-	p->prefix = xasprintf("{\n  \"%s\": [\n    ", key);
-	p->prefix_len = strlen(p->prefix);
-	p->doc = json_object_new_object();
-	p->arr = json_object_new_array_ext(STREAM_BATCH);
-	json_object_object_add(p->doc, key, p->arr);
-	p->made = 0;
+	p->str = json_object_new_string("");
+	if (!p->str)
+		xoom();
 	p->text = NULL;
 	p->len = p->cap = 0;
 }
 
 static void printer_free(struct jprinter *p)
 {
-	json_object_put(p->doc);
-	for (size_t i = 0; i < p->made; i++)
-		jbuf_free(&p->batch[i]);
-	free(p->prefix);
+	json_object_put(p->str);
 	free(p->text);
 }
 
-static void text_add(struct jprinter *p, const char *s, size_t n)
+static void text_grow(struct jprinter *p, size_t n)
 {
-	if (p->len + n > p->cap) {
-		p->cap = 2 * (p->len + n);
-		p->text = xrealloc(p->text, p->cap);
-	}
+	p->cap = 2 * (p->len + n);
+	p->text = xrealloc(p->text, p->cap);
+}
+
+/* Inline: most pieces are literals, which the compiler copies in place. */
+static inline void text_add(struct jprinter *p, const char *s, size_t n)
+{
+	if (p->len + n > p->cap)
+		text_grow(p, n);
 	memcpy(p->text + p->len, s, n);
 	p->len += n;
 }
 
-/*
- * json-c's pretty text of val, every line but the first indented by indent
- * spaces, added to p->text: what the batch's text is, were a json-c to
- * print an array otherwise.  json-c escapes newlines in strings, so every
- * raw newline is its own and shifting them gives its text at that depth.
- */
-static void text_indented(struct jprinter *p, struct json_object *val, size_t indent)
+#define text_lit(p, s)	text_add(p, s, sizeof(s) - 1)
+
+/* A newline, then the indent of level (json-c's two spaces a level). */
+static void text_nl(struct jprinter *p, int level)
 {
-	static const char spaces[] = "        ";
+	static const char spaces[] = "\n                        ";
+	size_t n = 1 + 2 * (size_t)level;
+
+	if (n > sizeof(spaces) - 1)
+		n = sizeof(spaces) - 1;	/* deeper than any list -J member */
+	text_add(p, spaces, n);
+}
+
+/* Members of a buffer (level 2) and of a holder (level 4): ",", a newline,
+ * the indent and the key, in one piece. */
+#define KEY3(k)	",\n      \"" k "\": "
+#define KEY5(k)	",\n          \"" k "\": "
+
+/* ",", a newline and the key of a member at level (none before the first). */
+static void text_key(struct jprinter *p, int level, const char *key, bool first)
+{
+	if (!first)
+		text_lit(p, ",");
+	text_nl(p, level);
+	text_lit(p, "\"");
+	text_add(p, key, strlen(key));
+	text_lit(p, "\": ");
+}
+
+static void text_u64(struct jprinter *p, uint64_t v)
+{
+	char buf[24], *d = out_digits(buf + sizeof(buf), v);
+
+	text_add(p, d, (size_t)(buf + sizeof(buf) - d));
+}
+
+static void text_int(struct jprinter *p, int v)
+{
+	if (v < 0)
+		text_lit(p, "-");
+	text_u64(p, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+/*
+ * json-c's pretty text of val (NULL: null) at level: its text printed at
+ * level 0, each line after the first indented by level more.  json-c
+ * escapes newlines in strings, so every raw newline is its own.
+ */
+static void text_json(struct jprinter *p, struct json_object *val, int level)
+{
 	const char *s, *q;
 	size_t len;
 
+	if (!val) {
+		text_lit(p, "null");
+		return;
+	}
 	s = json_object_to_json_string_length(val, OUT_JSON_FLAGS, &len);
 	for (q = s; q < s + len;) {
 		const char *nl = memchr(q, '\n', len - (size_t)(q - s));
-		size_t n = nl ? (size_t)(nl - q) + 1 : len - (size_t)(q - s);
 
-		text_add(p, q, n);
-		q += n;
-		if (nl)
-			text_add(p, spaces, indent);
+		if (!nl) {
+			text_add(p, q, len - (size_t)(q - s));
+			break;
+		}
+		text_add(p, q, (size_t)(nl - q));
+		text_nl(p, level);
+		q = nl + 1;
 	}
+	json_object_put(val);
+}
+
+/* A string as out_json_str() makes it and json-c prints it; NULL is null. */
+static void text_str(struct jprinter *p, const char *s)
+{
+	const unsigned char *c;
+	char *clean;
+
+	if (!s) {
+		text_lit(p, "null");
+		return;
+	}
+	/* Printable ASCII but '"' and '\\': valid UTF-8, nothing to escape. */
+	for (c = (const unsigned char *)s; *c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\'; c++)
+		;
+	if (!*c) {
+		text_lit(p, "\"");
+		text_add(p, s, (size_t)(c - (const unsigned char *)s));
+		text_lit(p, "\"");
+		return;
+	}
+	clean = utf8_clean(s);
+	json_object_set_string(p->str, clean ? clean : s);
+	free(clean);
+	text_json(p, json_object_get(p->str), 0);
+}
+
+/* An array at level of n items, item(p, i, level + 1) printing each. */
+static void text_array(struct jprinter *p, int level, size_t n, const void *arg,
+		       void (*item)(struct jprinter *p, const void *arg, size_t i, int level))
+{
+	size_t i;
+
+	text_lit(p, "[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			text_lit(p, ",");
+		text_nl(p, level + 1);
+		item(p, arg, i, level + 1);
+	}
+	text_nl(p, level);	/* empty too: "[", a newline, the indent, "]" */
+	text_lit(p, "]");
+}
+
+/* text_array() where the items are known, else null. */
+static void text_array_known(struct jprinter *p, int level, bool known, size_t n,
+			     const void *arg,
+			     void (*item)(struct jprinter *p, const void *arg, size_t i, int level))
+{
+	if (known)
+		text_array(p, level, n, arg, item);
+	else
+		text_lit(p, "null");
+}
+
+/* A number where known, else null. */
+static void text_u64_known(struct jprinter *p, bool known, uint64_t v)
+{
+	if (known)
+		text_u64(p, v);
+	else
+		text_lit(p, "null");
+}
+
+static void fd_item(struct jprinter *p, const void *arg, size_t i, int level)
+{
+	(void)level;
+	text_int(p, ((const struct dmabuf_holder *)arg)->fds[i]);
+}
+
+static void gem_item(struct jprinter *p, const void *arg, size_t i, int level)
+{
+	text_json(p, json_gem(&((const struct dmabuf_holder *)arg)->gems[i]), level);
+}
+
+static void holder_item(struct jprinter *p, const void *arg, size_t i, int level)
+{
+	const struct dmabuf *buf = arg;
+	const struct dmabuf_holder *h = &buf->holders[i];
+
+	/* At level 4, as processes' items always are. */
+	(void)level;
+	text_lit(p, "{\n          \"pid\": ");
+	text_int(p, h->pid);
+	text_lit(p, KEY5("comm"));
+	text_str(p, h->comm);
+	text_lit(p, KEY5("fds"));
+	text_array(p, 5, h->nr_fds, h, fd_item);
+	text_lit(p, KEY5("mappings"));
+	text_u64(p, h->nr_maps);
+	text_lit(p, KEY5("gem"));
+	text_array_known(p, 5, buf->gems_known, h->nr_gems, h, gem_item);
+	text_lit(p, KEY5("cgroup"));
+	text_str(p, h->cgroup);
+	text_lit(p, "\n        }");
+}
+
+static void attachment_item(struct jprinter *p, const void *arg, size_t i, int level)
+{
+	text_json(p, json_attachment(&((const struct dmabuf *)arg)->attachments[i]), level);
+}
+
+static void range_item(struct jprinter *p, const void *arg, size_t i, int level)
+{
+	const struct dmabuf *buf = arg;
+
+	text_lit(p, "{");
+	text_key(p, level + 1, "offset", true);
+	text_u64(p, buf->ranges[i].offset);
+	text_key(p, level + 1, "length", false);
+	text_u64(p, buf->ranges[i].length);
+	text_nl(p, level);
+	text_lit(p, "}");
+}
+
+/* One buffer as jbuf_fill() (not detail) makes it, an item at level 2. */
+static void text_dmabuf(struct jprinter *p, const struct dmabuf *buf)
+{
+	text_lit(p, "{\n      \"inode\": ");
+	text_u64(p, buf->inode);
+	text_lit(p, KEY3("size"));
+	text_u64_known(p, buf->size != 0, buf->size);
+	text_lit(p, KEY3("exporter"));
+	text_str(p, buf->exporter);
+	text_lit(p, KEY3("name"));
+	text_str(p, buf->name);
+	text_lit(p, KEY3("refcount"));
+	text_u64_known(p, buf->refcount >= 0, (uint64_t)buf->refcount);
+	text_lit(p, KEY3("attachments"));
+	text_array_known(p, 3, buf->attachments_known, buf->nr_attachments, buf,
+			 attachment_item);
+	text_lit(p, KEY3("processes"));
+	text_array(p, 3, buf->nr_holders, buf, holder_item);
+	text_lit(p, KEY3("device"));
+	text_json(p, json_device(buf), 3);
+	text_lit(p, KEY3("ranges"));
+	text_array_known(p, 3, buf->ranges_known, buf->nr_ranges, buf, range_item);
+	text_lit(p, "\n    }");
 }
 
 /* The text of bufs[0..n) (n <= STREAM_BATCH) at the depth of the array's
@@ -444,29 +630,13 @@ static void text_indented(struct jprinter *p, struct json_object *val, size_t in
 static const char *printer_batch(struct jprinter *p, const struct dmabuf *const *bufs,
 				 size_t n, size_t *len)
 {
-	size_t have = json_object_array_length(p->arr), end = strlen(STREAM_END), i, tl;
-	const char *s;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (i == p->made)
-			jbuf_init(&p->batch[p->made++], false);
-		jbuf_fill(&p->batch[i], bufs[i]);
-	}
-	if (have > n)
-		json_object_array_del_idx(p->arr, n, have - n);
-	for (; have < n; have++)
-		json_object_array_add(p->arr, json_object_get(p->batch[have].obj));
-	s = json_object_to_json_string_length(p->doc, OUT_JSON_FLAGS, &tl);
-	if (tl >= p->prefix_len + end && !memcmp(s, p->prefix, p->prefix_len) &&
-	    !memcmp(s + tl - end, STREAM_END, end)) {
-		*len = tl - p->prefix_len - end;
-		return s + p->prefix_len;
-	}
 	p->len = 0;
 	for (i = 0; i < n; i++) {
 		if (i)
-			text_add(p, STREAM_SEP, strlen(STREAM_SEP));
-		text_indented(p, p->batch[i].obj, 4);
+			text_lit(p, STREAM_SEP);
+		text_dmabuf(p, bufs[i]);
 	}
 	*len = p->len;
 	return p->text;
@@ -551,7 +721,7 @@ void out_json_stream_begin(struct out_json_stream *js, const char *key)
 	memset(js, 0, sizeof(*js));
 	js->key = key;
 	js->p = xmalloc(sizeof(*js->p));
-	printer_init(js->p, key);
+	printer_init(js->p);
 	printf("{\n  \"%s\": [", key);
 }
 
@@ -572,7 +742,7 @@ void out_json_stream_dmabufs(struct out_json_stream *js, const struct dmabuf *co
 
 	if (nr_batches >= 2 && threads_useful()) {
 		w = xcalloc(1, sizeof(*w));
-		printer_init(&w->p, js->key);
+		printer_init(&w->p);
 		w->bufs = bufs;
 		w->nr = nr;
 		w->nr_batches = nr_batches;

@@ -21,7 +21,8 @@ EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash tests/host/prom-canon
 
 # Programs that test one part of src/ from the host suite (tests/unit).
 check_PROGRAMS += tests/unit/json-reprint tests/unit/confirm-replay tests/unit/ksyms-lookup \
-	tests/unit/metrics-cgroups tests/unit/vfio-record tests/unit/json-record
+	tests/unit/metrics-cgroups tests/unit/vfio-record tests/unit/json-record \
+	tests/unit/json-stream
 # list -J's stream against json-c's printing of the whole document.
 tests_unit_json_reprint_SOURCES = tests/unit/json-reprint.c
 tests_unit_json_reprint_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -48,6 +49,12 @@ tests_unit_json_record_SOURCES = tests/unit/json-record.c src/output_record.c sr
 	src/output_json.c src/dmabuf.c src/utf8.c src/util.c
 tests_unit_json_record_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_json_record_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+# list -J's stream of buffers against json-c's text of the same trees.
+tests_unit_json_stream_SOURCES = tests/unit/json-stream.c src/dmabuf.c src/output.c \
+	src/output_json.c src/output_json_dmabuf.c src/utf8.c src/util.c
+tests_unit_json_stream_CFLAGS = $(AM_CFLAGS) $(SMARTCOLS_CFLAGS) $(JSONC_CFLAGS) -pthread
+tests_unit_json_stream_LDADD = $(SMARTCOLS_LIBS) $(JSONC_LIBS) -lm
+tests_unit_json_stream_LDFLAGS = -pthread
 if HAVE_BPF
 # The iterators' records parsed a read at a time, against the same whole.
 check_PROGRAMS += tests/unit/iter-chunks

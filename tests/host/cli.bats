@@ -206,6 +206,21 @@ stderr_is_diagnostics() {
 	assert_equal "$output" "$two"
 }
 
+@test "list -J's stream, written straight, is json-c's text of the same trees: escapes, GEM, VFIO" {
+	local seed stream tree kind
+	# What no replayed tree has: GEM handles, VFIO's device and ranges,
+	# strings to escape or mend (tests/unit/json-stream makes them).
+	for seed in 1 2 3 6; do
+		stream=$("$UNIT/json-stream" stream "$seed" 600)
+		tree=$("$UNIT/json-stream" tree "$seed" 600)
+		assert_equal "$stream" "$tree"
+	done
+	# The seeds above made each kind at least once.
+	for kind in '"handle"' '"bdf"' '"offset"' '\\u00' '\\"' $'\xef\xbf\xbd' '"callback"'; do
+		grep -q -- "$kind" <<<"$("$UNIT/json-stream" tree 3 600)"
+	done
+}
+
 @test "--source that cannot run: reason on stderr, nothing on stdout" {
 	run -3 --separate-stderr "$DMABUFCTL" list --sysroot "$NAMES" --source debugfs
 	assert_output ''

@@ -60,7 +60,7 @@ threaded() {
 	threaded $NOBODY "$DMABUFCTL" procs -J
 }
 
-@test "list -J of 1,000 replayed buffers: two printers, each its own json-c trees" {
+@test "list -J of 1,000 replayed buffers: two printers, each its own text and json-c string" {
 	# A second thread prints batches ahead (output_json_dmabuf.c); in the
 	# ThreadSanitizer build a race between the printers aborts.
 	local tree=$BATS_TEST_TMPDIR/many
