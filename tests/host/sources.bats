@@ -70,10 +70,11 @@ jq_is() {
 }
 
 @test "names that go long, empty, long again: each buffer its own, nothing leaked (ASan)" {
-	# list -J reuses each buffer's JSON values from one batch of 128 to
-	# another; json-c 0.16 leaked a long string's buffer when "" was set
-	# over it.  Batches 2 and 3 of six are unnamed: every value goes
-	# long, empty, long whether one tree prints the batches or two.
+	# Whatever list -J keeps from one batch of 128 buffers to the next
+	# (json-c values once, its own text now) must not carry a name over;
+	# json-c 0.16 leaked a long string's buffer when "" was set over it.
+	# Batches 2 and 3 of six are unnamed: every slot goes long, empty,
+	# long whether one printer prints the batches or two.
 	local d=$BATS_TEST_TMPDIR/names i nm
 	mkdir -p "$d/sys/kernel/debug/dma_buf" "$d/proc"
 	{
