@@ -169,6 +169,25 @@ static __always_inline bool seen_whole(__u64 ino)
 	return born_from && ino >= born_from && !lost;
 }
 
+/*
+ * The buffer behind a dma-buf file: private_data is a void pointer, which
+ * the verifier lets a program load from only through
+ * bpf_probe_read_kernel() calls.  bpf_rdonly_cast() (6.2+; the verifier
+ * turns the call into a move) types it as struct dma_buf: fentry programs
+ * then load its fields directly, guarded against faults as probe reads
+ * are, without the helper calls (two a release record).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+static __always_inline struct dma_buf *file_buf(struct file *file, bool direct)
+{
+	void *p = CORE_RD(direct, file->private_data, file, private_data);
+
+	if (!direct || !p)
+		return p;
+	return bpf_rdonly_cast(p, bpf_core_type_id_kernel(struct dma_buf));
+}
+
 /* direct: in the helpers below, what CORE_RD() does with pointers the
  * verifier knows (fentry/fexit arguments): true there, false for kprobes. */
 static __always_inline __u64 buf_inode(struct dma_buf *buf, bool direct)
@@ -274,8 +293,7 @@ static __always_inline int do_export(struct dma_buf *buf, bool direct)
 }
 
 /* dma_buf_file_release(): the file's last reference; the buffer goes with it.
- * (dma_buf_release(), the dentry op, runs after the inode is unlinked.)
- * private_data is a void pointer: the buffer is read by probe. */
+ * (dma_buf_release(), the dentry op, runs after the inode is unlinked.) */
 static __always_inline int do_release(struct inode *inode, struct file *file, bool direct)
 {
 	struct trace_event *e;
@@ -285,13 +303,13 @@ static __always_inline int do_release(struct inode *inode, struct file *file, bo
 	ino = CORE_RD(direct, inode->i_ino, inode, i_ino);
 	if (!traced(ino))
 		return 0;
-	buf = CORE_RD(direct, file->private_data, file, private_data);
+	buf = file_buf(file, direct);
 	if (!buf)
 		return 0;
 	e = ev_new(TRACE_RELEASE, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf, seen_whole(ino), false);
+	fill_buf(e, buf, seen_whole(ino), direct);
 	ev_submit(e);
 	return 0;
 }
@@ -308,12 +326,12 @@ static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma
 	ino = CORE_RD(direct, file->f_inode->i_ino, file, f_inode, i_ino);
 	if (!traced(ino))
 		return 0;
-	buf = CORE_RD(direct, file->private_data, file, private_data);
+	buf = file_buf(file, direct);
 	e = ev_new(TRACE_MMAP, ino);
 	if (!e)
 		return 0;
 	if (buf)
-		fill_buf(e, buf, seen_whole(ino), false);
+		fill_buf(e, buf, seen_whole(ino), direct);
 	e->size = CORE_RD(direct, vma->vm_end, vma, vm_end) -
 		  CORE_RD(direct, vma->vm_start, vma, vm_start);
 	e->arg = CORE_RD(direct, vma->vm_pgoff, vma, vm_pgoff) << 12;
