@@ -47,20 +47,34 @@ static __always_inline __u64 ops_callback(const struct dma_buf_attach_ops *ops, 
 	return (__u64)CORE_RD(direct, o->move_notify, o, move_notify);
 }
 
-/* The exporter and buffer names; each left as it is when unset.  The name
- * is racy against DMA_BUF_SET_NAME, as debugfs without name_lock. */
+/* The exporter's name; left as it is when unset. */
+static __always_inline void read_buf_exporter(struct dma_buf *buf, char exporter[REC_EXP_LEN],
+					      bool direct)
+{
+	const char *s = CORE_RD(direct, buf->exp_name, buf, exp_name);
+
+	if (s)
+		bpf_probe_read_kernel_str(exporter, REC_EXP_LEN, s);
+}
+
+/* The buffer's name, left as it is when unset.  Racy against
+ * DMA_BUF_SET_NAME, as debugfs without name_lock. */
+static __always_inline void read_buf_name(struct dma_buf *buf, char name[REC_NAME_LEN],
+					  bool direct)
+{
+	const char *s = CORE_RD(direct, buf->name, buf, name);
+
+	if (s)
+		bpf_probe_read_kernel_str(name, REC_NAME_LEN, s);
+}
+
+/* The exporter and buffer names; each left as it is when unset. */
 static __always_inline void read_buf_names(struct dma_buf *buf,
 					   char exporter[REC_EXP_LEN],
 					   char name[REC_NAME_LEN], bool direct)
 {
-	const char *s;
-
-	s = CORE_RD(direct, buf->exp_name, buf, exp_name);
-	if (s)
-		bpf_probe_read_kernel_str(exporter, REC_EXP_LEN, s);
-	s = CORE_RD(direct, buf->name, buf, name);
-	if (s)
-		bpf_probe_read_kernel_str(name, REC_NAME_LEN, s);
+	read_buf_exporter(buf, exporter, direct);
+	read_buf_name(buf, name, direct);
 }
 
 /* dev_name(): kobj.name once registered, init_name before; out is left

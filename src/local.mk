@@ -33,7 +33,8 @@ src_dmabufctl_SOURCES += \
 	src/bpf_util.c src/bpf_util.h src/ksyms.c src/ksyms.h \
 	src/bpf_iters.c src/bpf_iters.h src/source_bpf.c src/source_tasks.c \
 	src/parse_iter.c src/iter_record.h \
-	src/tracer.c src/probes.c src/probes.h src/confirm.c src/confirm.h
+	src/tracer.c src/probes.c src/probes.h src/confirm.c src/confirm.h \
+	src/trace_names.c src/trace_names.h
 src_dmabufctl_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 src_dmabufctl_LDADD += $(LIBBPF_LIBS) $(LIBELF_LIBS)
 

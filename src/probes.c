@@ -42,7 +42,9 @@ static void hooks_init(struct trace_bpf *s, struct hook *h, size_t *nr)
 
 #define HOOK(n0, n1, fe0, fe1, kp0, r0, kp1, r1) \
 	h[n++] = (struct hook){ { n0, n1 }, NULL, { fe0, fe1 }, { kp0, kp1 }, { r0, r1 }, false }
-	HOOK("dma_buf_export", NULL, s->progs.fx_export, NULL,
+	/* The exit first: an export that enters through fe_export is seen
+	 * leaving (trace.bpf.c, born_from). */
+	HOOK("dma_buf_export", NULL, s->progs.fx_export, s->progs.fe_export,
 	     s->progs.kr_export, true, NULL, false);
 	HOOK("dma_buf_file_release", NULL, s->progs.fe_release, NULL,
 	     s->progs.kp_release, false, NULL, false);
@@ -144,6 +146,7 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 	int ret;
 
 	pr->nr_funcs = pr->nr_missing = pr->nr_callbacks = 0;
+	pr->export_entry = 0;
 	pr->skel = trace_bpf__open();
 	if (!pr->skel) {
 		snprintf(stage, stage_len, "open");
@@ -213,6 +216,8 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 			if (!p)
 				continue;
 			ret = attach_one(pr, p, kprobe, h->kp_ret[k], h->func);
+			if (!ret && p == pr->skel->progs.fe_export)
+				pr->export_entry = pr->nr_links - 1;
 			if (ret && h->optional)
 				break;
 			if (ret) {
@@ -236,8 +241,30 @@ int probes_load(struct probes *pr, struct kernel_btf *kb, uint64_t inode, uint64
 		}
 	}
 
+	/* Every program is on: exports from now on are seen whole. */
+	if (!kprobe && pr->export_entry)
+		pr->skel->bss->armed = 1;
 	bpf_util_debug_step("trace", "attach", &ts);
 	return 0;
+}
+
+uint64_t probes_born_from(const struct probes *pr)
+{
+	if (!pr->skel || !pr->skel->bss)
+		return 0;
+	return __atomic_load_n(&pr->skel->bss->born_from, __ATOMIC_RELAXED);
+}
+
+bool probes_disarm(struct probes *pr)
+{
+	size_t i = pr->export_entry;
+
+	if (!i || !probes_born_from(pr))
+		return false;
+	bpf_link__destroy(pr->links[i]);
+	pr->links[i] = NULL;
+	pr->export_entry = 0;
+	return true;
 }
 
 int probes_events_fd(const struct probes *pr)

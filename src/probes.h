@@ -30,6 +30,7 @@ struct probes {
 	size_t nr_missing;
 	const char *callbacks[TRACE_NR_CALLBACKS];	/* by slot; "": could not attach */
 	size_t nr_callbacks;
+	size_t export_entry;	/* links[] index of fe_export; 0: none (never the first) */
 };
 
 /*
@@ -41,6 +42,13 @@ struct probes {
 int probes_load(struct probes *p, struct kernel_btf *kb, uint64_t inode, uint64_t wake_ns,
 		bool kprobe, char *stage, size_t stage_len);
 void probes_unload(struct probes *p);
+
+/* Once trace.bpf.c knows from which inode on buffers are seen whole
+ * (born_from), its entry program on dma_buf_export is of no more use:
+ * detach it.  Returns whether it did. */
+bool probes_disarm(struct probes *p);
+/* The first inode from which buffers are seen whole; 0: none yet. */
+uint64_t probes_born_from(const struct probes *p);
 
 /* The ring buffer's map. */
 int probes_events_fd(const struct probes *p);

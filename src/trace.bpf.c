@@ -30,6 +30,21 @@ __u64 inval_until = 0;	/* ktime until which every record wakes the reader */
 __u64 last_wake = 0;	/* ktime of the last wakeup asked for */
 __u64 since_wake = 0;	/* bytes submitted since then */
 
+/*
+ * Names once per object (trace_event.h).  dma-buf inode numbers count up
+ * (dma_buf_getfile(): one atomic64 for all buffers, 6.12 and 7.x), so
+ * every buffer from the first one exported after the loader set armed (all
+ * programs attached) on was seen whole: its export and every attach.  The
+ * first such export is one whose entry came after armed (fe_export), so
+ * that its inode was taken after it too; the loader then removes that
+ * entry program.  A buffer exported while trace.bpf.c was being attached
+ * and blocked until after that export took its inode would be the
+ * exception (it would show no exporter).  Before born_from is set and
+ * after any lost record, every record carries its names.
+ */
+__u32 armed = 0;	/* set by the loader once attached (fentry mode) */
+__u64 born_from = 0;	/* buffers with this inode and up were seen whole */
+
 #define RING_SIZE	(8 << 20)	/* about 40000 events of burst */
 
 struct {
@@ -147,6 +162,32 @@ static __always_inline int traced(__u64 ino)
 	return !targ_inode || ino == targ_inode;
 }
 
+/* Whether this buffer's export and attaches were all seen and none lost:
+ * its records then leave the names to the reader (born_from above). */
+static __always_inline bool seen_whole(__u64 ino)
+{
+	return born_from && ino >= born_from && !lost;
+}
+
+/*
+ * The buffer behind a dma-buf file: private_data is a void pointer, which
+ * the verifier lets a program load from only through
+ * bpf_probe_read_kernel() calls.  bpf_rdonly_cast() (6.2+; the verifier
+ * turns the call into a move) types it as struct dma_buf: fentry programs
+ * then load its fields directly, guarded against faults as probe reads
+ * are, without the helper calls (two a release record).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+static __always_inline struct dma_buf *file_buf(struct file *file, bool direct)
+{
+	void *p = CORE_RD(direct, file->private_data, file, private_data);
+
+	if (!direct || !p)
+		return p;
+	return bpf_rdonly_cast(p, bpf_core_type_id_kernel(struct dma_buf));
+}
+
 /* direct: in the helpers below, what CORE_RD() does with pointers the
  * verifier knows (fentry/fexit arguments): true there, false for kprobes. */
 static __always_inline __u64 buf_inode(struct dma_buf *buf, bool direct)
@@ -184,6 +225,7 @@ static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
 	}
 	e->ts = bpf_ktime_get_ns();
 	e->inode = inode;
+	e->buf = 0;
 	e->size = 0;
 	e->attach = 0;
 	e->callback = 0;
@@ -192,7 +234,7 @@ static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
 	e->kind = kind;
 	e->dynamic = 0;
 	e->slot = 0;
-	e->pad = 0;
+	e->flags = 0;
 	e->exporter[0] = 0;
 	e->name[0] = 0;
 	e->device[0] = 0;
@@ -201,14 +243,24 @@ static __always_inline struct trace_event *ev_new(__u32 kind, __u64 inode)
 	return e;
 }
 
-static __always_inline void fill_buf(struct trace_event *e, struct dma_buf *buf, bool direct)
+/* The exporter is constant for the buffer's life and read once (named
+ * false); the name can be set any time (DMA_BUF_SET_NAME): read each time,
+ * where set. */
+static __always_inline void fill_buf(struct trace_event *e, struct dma_buf *buf, bool named,
+				     bool direct)
 {
+	e->buf = (__u64)buf;
 	e->size = CORE_RD(direct, buf->size, buf, size);
-	read_buf_names(buf, e->exporter, e->name, direct);
+	if (!named) {
+		read_buf_exporter(buf, e->exporter, direct);
+		e->flags |= TRACE_F_EXPORTER;
+	}
+	read_buf_name(buf, e->name, direct);
 }
 
+/* named: the reader has the device from the attach record. */
 static __always_inline void fill_attach(struct trace_event *e, struct dma_buf_attachment *att,
-					bool direct)
+					bool named, bool direct)
 {
 	const struct dma_buf_attach_ops *ops;
 
@@ -216,7 +268,10 @@ static __always_inline void fill_attach(struct trace_event *e, struct dma_buf_at
 	ops = CORE_RD(direct, att->importer_ops, att, importer_ops);
 	e->dynamic = ops != NULL;
 	e->callback = ops_callback(ops, direct);
-	read_att_device(att, e->device, direct);
+	if (!named) {
+		read_att_device(att, e->device, direct);
+		e->flags |= TRACE_F_DEVICE;
+	}
 }
 
 static __always_inline int do_export(struct dma_buf *buf, bool direct)
@@ -232,14 +287,13 @@ static __always_inline int do_export(struct dma_buf *buf, bool direct)
 	e = ev_new(TRACE_EXPORT, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf, direct);
+	fill_buf(e, buf, false, direct);
 	ev_submit(e);
 	return 0;
 }
 
 /* dma_buf_file_release(): the file's last reference; the buffer goes with it.
- * (dma_buf_release(), the dentry op, runs after the inode is unlinked.)
- * private_data is a void pointer: the buffer is read by probe. */
+ * (dma_buf_release(), the dentry op, runs after the inode is unlinked.) */
 static __always_inline int do_release(struct inode *inode, struct file *file, bool direct)
 {
 	struct trace_event *e;
@@ -249,13 +303,13 @@ static __always_inline int do_release(struct inode *inode, struct file *file, bo
 	ino = CORE_RD(direct, inode->i_ino, inode, i_ino);
 	if (!traced(ino))
 		return 0;
-	buf = CORE_RD(direct, file->private_data, file, private_data);
+	buf = file_buf(file, direct);
 	if (!buf)
 		return 0;
 	e = ev_new(TRACE_RELEASE, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf, false);
+	fill_buf(e, buf, seen_whole(ino), direct);
 	ev_submit(e);
 	return 0;
 }
@@ -272,12 +326,12 @@ static __always_inline int do_mmap(struct file *file, struct vm_area_struct *vma
 	ino = CORE_RD(direct, file->f_inode->i_ino, file, f_inode, i_ino);
 	if (!traced(ino))
 		return 0;
-	buf = CORE_RD(direct, file->private_data, file, private_data);
+	buf = file_buf(file, direct);
 	e = ev_new(TRACE_MMAP, ino);
 	if (!e)
 		return 0;
 	if (buf)
-		fill_buf(e, buf, false);
+		fill_buf(e, buf, seen_whole(ino), direct);
 	e->size = CORE_RD(direct, vma->vm_end, vma, vm_end) -
 		  CORE_RD(direct, vma->vm_start, vma, vm_start);
 	e->arg = CORE_RD(direct, vma->vm_pgoff, vma, vm_pgoff) << 12;
@@ -289,6 +343,7 @@ static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
 					struct dma_buf_attachment *att, bool direct)
 {
 	struct trace_event *e;
+	bool whole;
 	__u64 ino;
 
 	if (!att || IS_ERR_PTR(att))
@@ -303,8 +358,9 @@ static __always_inline int do_attach_ev(__u32 kind, struct dma_buf *buf,
 	e = ev_new(kind, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf, direct);
-	fill_attach(e, att, direct);
+	whole = seen_whole(ino);
+	fill_buf(e, buf, whole, direct);
+	fill_attach(e, att, whole && kind != TRACE_ATTACH, direct);
 	ev_submit(e);
 	return 0;
 }
@@ -332,6 +388,7 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 	struct list_head *head, *pos;
 	struct trace_event *e;
 	__u64 ino, id;
+	bool whole;
 	int i;
 
 	/* Rare: probe reads, and the list walk needs them. */
@@ -341,7 +398,8 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 	e = ev_new(TRACE_INVALIDATE, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf, false);
+	whole = seen_whole(ino);
+	fill_buf(e, buf, whole, false);
 	fill_why(e);
 	id = e->ts;
 	inval_until = e->ts + wake_window_ns;
@@ -356,7 +414,8 @@ static __always_inline int do_invalidate(struct dma_buf *buf)
 		att = (void *)pos - bpf_core_field_offset(att->node);
 		e = ev_new(TRACE_INV_ATTACH, ino);
 		if (e) {
-			fill_attach(e, att, false);
+			e->buf = (__u64)buf;
+			fill_attach(e, att, whole, false);
 			e->arg = id;
 			ev_submit(e);
 		}
@@ -376,8 +435,10 @@ static __always_inline int do_inv_done(struct dma_buf *buf)
 	if (!traced(ino))
 		return 0;
 	e = ev_new(TRACE_INV_DONE, ino);
-	if (e)
+	if (e) {
+		e->buf = (__u64)buf;
 		ev_submit(e);
+	}
 	return 0;
 }
 
@@ -385,6 +446,7 @@ static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slo
 {
 	struct trace_event *e;
 	struct dma_buf *buf;
+	bool whole;
 	__u64 ino;
 
 	buf = CORE_RD(direct, att->dmabuf, att, dmabuf);
@@ -396,8 +458,9 @@ static __always_inline int do_callback(struct dma_buf_attachment *att, __u32 slo
 	e = ev_new(TRACE_CALLBACK, ino);
 	if (!e)
 		return 0;
-	fill_buf(e, buf, direct);
-	fill_attach(e, att, direct);
+	whole = seen_whole(ino);
+	fill_buf(e, buf, whole, direct);
+	fill_attach(e, att, whole, direct);
 	e->slot = slot;
 	ev_submit(e);
 	return 0;
@@ -430,9 +493,23 @@ static __always_inline int do_unmap(struct dma_buf_attachment *att, bool direct)
 
 /* ---- fentry/fexit (BPF trampolines) ---- */
 
+/* Only until born_from is set: the loader then removes it. */
+SEC("fentry/dma_buf_export")
+int BPF_PROG(fe_export)
+{
+	if (armed && !born_from)
+		stash_put(ST_EXPORT, 0, 0);
+	return 0;
+}
+
 SEC("fexit/dma_buf_export")
 int BPF_PROG(fx_export, const void *exp_info, struct dma_buf *ret)
 {
+	struct stash_val v;
+
+	/* Two CPUs may both set it: either inode was taken after armed. */
+	if (!born_from && stash_take(ST_EXPORT, &v) && ret && !IS_ERR_PTR(ret))
+		born_from = buf_inode(ret, true);
 	return do_export(ret, true);
 }
 

@@ -2,6 +2,14 @@
 /*
  * The records trace.bpf.c sends the tracer (tracer.c) through its ring
  * buffer: one struct trace_event per hooked call.
+ *
+ * Names are read in the kernel once per object where it can be: a buffer
+ * exported while tracing has its exporter in its export record only, an
+ * attachment of such a buffer its device in its attach record only; their
+ * other records leave them empty (flags say so) and the reader fills them
+ * in from its table by address (trace_names.c).  Buffers older than the
+ * tracer carry their names in every record, and so does every record once
+ * one was lost.
  */
 #ifndef DMABUFCTL_TRACE_EVENT_H
 #define DMABUFCTL_TRACE_EVENT_H
@@ -11,6 +19,10 @@
 #define TRACE_NR_CALLBACKS	8	/* importer callback program slots */
 #define TRACE_MAX_ATTACH	32	/* attachments reported per invalidate */
 #define TRACE_WAKE_NS		100000000ull	/* records may wait this long for the reader */
+
+/* struct trace_event.flags: the names the record carries. */
+#define TRACE_F_EXPORTER	1u	/* exporter read (else by buf, from the reader's table) */
+#define TRACE_F_DEVICE		2u	/* device read (else by attach, from the reader's table) */
 
 enum trace_kind {
 	TRACE_EXPORT = 1,	/* dma_buf_export() returned a buffer */
@@ -48,6 +60,7 @@ enum trace_cause {
 struct trace_event {
 	__u64 ts;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u64 inode;
+	__u64 buf;		/* dma_buf address (identity only) */
 	__u64 size;		/* buffer size; mmap: length mapped */
 	__u64 attach;		/* attachment address (identity only) */
 	__u64 callback;		/* importer's notify callback address, 0 = none */
@@ -57,7 +70,7 @@ struct trace_event {
 	__u32 kind;		/* enum trace_kind */
 	__s32 dynamic;		/* attachment has importer_ops */
 	__u32 slot;		/* CALLBACK: callback program slot */
-	__u32 pad;
+	__u32 flags;		/* TRACE_F_* */
 	char comm[REC_COMM_LEN];
 	char exporter[REC_EXP_LEN];
 	char name[REC_NAME_LEN];

@@ -20,6 +20,7 @@
 #include "confirm.h"
 #include "ksyms.h"
 #include "probes.h"
+#include "trace_names.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@ struct tracer {
 	int64_t wall_offset_ns;
 	uint64_t seen;
 	struct ksyms *ks;		/* callback names */
+	struct trace_names *names;	/* exporters and devices by address */
 
 	struct confirm_state *cs;
 	struct tracer_info info;
@@ -90,6 +92,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	e.device[sizeof(e.device) - 1] = '\0';
 	if (e.kind < TRACE_EXPORT || e.kind > TRACE_KIND_MAX)
 		return 0;
+	trace_names_fill(t->names, &e);
 	/* INV_ATTACH and INV_DONE only feed the confirmations. */
 	if (e.kind != TRACE_INV_ATTACH && e.kind != TRACE_INV_DONE)
 		shown = deliver(t, &e) != 0;
@@ -173,6 +176,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct trac
 	t = xcalloc(1, sizeof(*t));
 	t->epfd = -1;
 	t->ks = ksyms_new();
+	t->names = trace_names_new();
 	t->timeout_ns = (uint64_t)((opts->timeout > 0 ? opts->timeout : 3.0) * 1e9);
 	if (!opts->kprobes) {
 		ret = load_mode(t, kb, opts, false, stage, sizeof(stage));
@@ -221,6 +225,7 @@ loaded:
 fail:
 	unload(t);
 	ksyms_free(t->ks);
+	trace_names_free(t->names);
 	free(t);
 	kernel_btf_free(kb);
 	/* The kernel's EPERM as root is a refusal, not missing privileges. */
@@ -229,12 +234,21 @@ fail:
 
 void tracer_close(struct tracer *t)
 {
+	uint64_t exporters, devices;
+
 	if (!t)
 		return;
+	trace_names_stats(t->names, &exporters, &devices);
+	if (getenv("DMABUFCTL_DEBUG"))
+		fprintf(stderr, "dmabufctl: debug: trace: names from the reader's table: "
+			"%llu exporters, %llu devices; whole from inode %llu\n",
+			(unsigned long long)exporters, (unsigned long long)devices,
+			(unsigned long long)probes_born_from(&t->probes));
 	unload(t);
 	confirm_free(t->cs);
 	free(t->fallback);
 	ksyms_free(t->ks);
+	trace_names_free(t->names);
 	free(t);
 }
 
@@ -274,6 +288,7 @@ int tracer_poll(struct tracer *t, int timeout_ms, const struct tracer_handlers *
 	t->h = h;
 	t->ctx = ctx;
 	t->handled = 0;
+	probes_disarm(&t->probes);
 	ret = epoll_wait(t->epfd, &ev, 1, timeout_ms);
 	if (ret < 0)
 		ret = -errno;

@@ -15,7 +15,8 @@ HOST_TESTS = \
 	tests/host/metrics.bats \
 	tests/host/diff.bats \
 	tests/host/watch.bats \
-	tests/host/vfio.bats
+	tests/host/vfio.bats \
+	tests/host/trace-names.bats
 TESTS += $(HOST_TESTS)
 EXTRA_DIST += $(HOST_TESTS) tests/host/common.bash tests/host/prom-canon
 
@@ -31,6 +32,10 @@ tests_unit_json_reprint_LDADD = $(JSONC_LIBS)
 tests_unit_confirm_replay_SOURCES = tests/unit/confirm-replay.c \
 	src/confirm.c src/ksyms.c src/util.c
 tests_unit_confirm_replay_CFLAGS = $(AM_CFLAGS)
+# The tracer's names by address (exporter, device), without BPF.
+check_PROGRAMS += tests/unit/names-replay
+tests_unit_names_replay_SOURCES = tests/unit/names-replay.c src/trace_names.c src/util.c
+tests_unit_names_replay_CFLAGS = $(AM_CFLAGS)
 # Kernel symbols, as the tracer and the iterator name callbacks.
 tests_unit_ksyms_lookup_SOURCES = tests/unit/ksyms-lookup.c src/ksyms.c src/util.c
 tests_unit_ksyms_lookup_CFLAGS = $(AM_CFLAGS)

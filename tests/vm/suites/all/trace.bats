@@ -143,6 +143,91 @@ load ../common
 	assert_equal "$(events ".inode == $INO" | jq -r .event | grep -c -e attach -e detach)" 2
 }
 
+# trace.bpf.c reads a buffer's exporter once, at its export, and an
+# attachment's device at its attach, where it saw the buffer from its
+# export on; trace fills in the other records from its table by address.
+# A buffer older than the tracer carries its names in every record.
+@test "trace: a buffer exported before trace started is named in every record" {
+	mk_start 'udmabuf:16K:older'
+	mk_first
+	DMABUFCTL_DEBUG=1 trace_start
+	# A buffer exported while tracing: from its inode on, names come once.
+	NEW=$(field inode "$("$TESTS_HELPERS/mkbufs" 'udmabuf:4K:newer' </dev/null | head -n 1)")
+	vg_start --pid "$PID" --fd "$FD"
+	DEV=$(field device "$VG_LINE")
+	assert_equal "$(field inode "$VG_LINE")" "$INO"
+	vg release
+	[[ $VG_REPLY == ok* ]] || fail "release: $VG_REPLY"
+	vg close
+	mk "mmap $INO"
+	mk_quit
+	trace_wait 'select(.event == "release" and .inode == '"$INO"')'
+	trace_wait 'select(.event == "release" and .inode == '"$NEW"')'
+	trace_stop
+	events ".inode == $INO or .inode == $NEW"
+	# The tracer's threshold is past the old buffer and not past the new one.
+	whole=$(sed -n 's/.*whole from inode \([0-9]*\).*/\1/p' "$TRACE_ERR")
+	[ "$whole" -gt "$INO" ] && [ "$whole" -le "$NEW" ] || fail "whole from $whole: $INO, $NEW"
+	# 6.12's vgem maps at import and unmaps at release, 7.2's does not.
+	seq=attach,detach,mmap,release
+	[ "$(kernel_major)" = 6 ] && seq=attach,map,unmap,detach,mmap,release
+	assert_equal "$(events ".inode == $INO" | jq -r .event | paste -sd,)" "$seq"
+	assert_equal "$(events ".inode == $INO" | jq -r .exporter | sort -u)" udmabuf
+	assert_equal "$(events ".inode == $INO and .device != null" | jq -r .device | sort -u)" "$DEV"
+	assert_equal "$(events ".inode == $INO and .name != null" | jq -r .name | sort -u)" older
+	# Named after its export (DMA_BUF_SET_NAME).
+	assert_equal "$(events ".inode == $NEW" | jq -c '[.event, .exporter, .name]' | paste -sd,)" \
+		'["export","udmabuf",null],["release","udmabuf","newer"]'
+	# The new buffer's release took its exporter from the table.
+	grep -q 'names from the reader.s table: [1-9][0-9]* exporters' "$TRACE_ERR"
+	assert_equal "$(summary | jq .lost)" 0
+}
+
+# Buffers and attachments freed and made again land on addresses used
+# before, by buffers of another exporter and name: each record must still
+# carry its own.
+@test "trace: buffers made and freed in rounds, addresses reused: every record names its own" {
+	DMABUFCTL_DEBUG=1 trace_start
+	vg_start --size 4K
+	DEV=$(field device "$VG_LINE")
+	FIRST=$(field inode "$VG_LINE")
+	: >"$BATS_TEST_TMPDIR/made"
+	for round in 1 2 3 4 5 6 7 8; do
+		"$TESTS_HELPERS/mkbufs" 'udmabuf:4K:u,many=6' 'heap:4K:h,many=6' </dev/null |
+			grep inode= >>"$BATS_TEST_TMPDIR/made"
+		vg "churn 40"
+		[[ $VG_REPLY == ok* ]] || fail "churn: $VG_REPLY"
+	done
+	vgpid=$VG_PID
+	echo quit >&"${VG[1]}"
+	wait "$vgpid" || true
+	trace_wait_count 'select(.event == "release")' $((8 * (12 + 40) + 1))
+	trace_stop
+	assert_equal "$(summary | jq .lost)" 0
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/made")" 96
+	# What mkbufs made: each inode's every record says what mkbufs said.
+	while read -r line; do
+		ino=$(field inode "$line")
+		exp=$(field exporter "$line")
+		name=$([ "$exp" = udmabuf ] && echo u || echo h)
+		# Named after its export (DMA_BUF_SET_NAME).
+		assert_equal "$(events ".inode == $ino" | jq -c '[.event, .exporter, .name]' | paste -sd,)" \
+			"[\"export\",\"$exp\",null],[\"release\",\"$exp\",\"$name\"]"
+	done <"$BATS_TEST_TMPDIR/made"
+	# The churn's: all udmabuf, unnamed, on vgem; 6.12's vgem maps at
+	# import (drm_gem_prime_import()), 7.2's does not.
+	seq=export,attach,detach,release
+	[ "$(kernel_major)" = 6 ] && seq=export,attach,map,unmap,detach,release
+	run jq -sc --argjson first "$FIRST" '[.[] | select(.comm == "dmabuf-vgem" and .inode != null and
+		.inode != $first)] | group_by(.inode) |
+		map([(map(.event) | join(",")), (map(.exporter) | unique), (map(.name) | unique),
+		     (map(select(.device != null) | .device) | unique)]) | unique | .[]' "$TRACE_OUT"
+	assert_output "[\"$seq\",[\"udmabuf\"],[null],[\"$DEV\"]]"
+	# Most of those names came from the table.
+	n=$(sed -n 's/.*table: \([0-9]*\) exporters, \([0-9]*\) devices.*/\1 \2/p' "$TRACE_ERR")
+	[ "${n% *}" -ge $((8 * (12 + 40 * 3))) ] && [ "${n#* }" -ge $((8 * 40)) ] || fail "table: $n"
+}
+
 @test "list -J: the BPF iterators run first; debugfs only where it adds" {
 	mk_start 'udmabuf:16K:src'
 	INO=$(field inode "${MK_LINES[0]}")
