@@ -3,11 +3,12 @@
  * Output layer, JSON: the contract for one buffer (out_json_dmabuf()) and
  * list -J's stream of them.  See output.h.
  *
- * A buffer's json-c tree (show, diff) is made once and filled again for
- * the next buffer: the keys stay where they are, values are set in place,
- * and a value that becomes unknown is replaced by null (and put back
- * after), json-c's own way.  list -J's stream is written straight, as
- * json-c would print those trees (see the stream's part below).
+ * A buffer's json-c tree (show, diff) is a jbuf filled once: its members
+ * are made in the contract's order, a value that is unknown is null.  (The
+ * jval helpers set values in place and swap null in and out because list
+ * -J once refilled one tree per buffer.)  list -J's stream is written
+ * straight, as json-c would print those trees (see the stream's part
+ * below).
  */
 #include <pthread.h>
 #include <stdio.h>
