@@ -98,18 +98,19 @@ static __always_inline int collect(struct bpf_iter__dmabuf *ctx, bool dev)
 	if (!s)
 		return 0;
 
-	file = BPF_CORE_READ(buf, file);
+	/* Loads, not probe reads: the iterator's buffer is a trusted pointer. */
+	file = buf->file;
 	s->b.magic = ITER_MAGIC_BUF;
-	s->b.inode = BPF_CORE_READ(file, f_inode, i_ino);
-	s->b.size = BPF_CORE_READ(buf, size);
+	s->b.inode = file->f_inode->i_ino;
+	s->b.size = buf->size;
 	/* Minus the reference dma_buf_iter_begin()/next() hold for us. */
-	s->b.refcount = file_count(file, false) - 1;
-	s->b.f_flags = BPF_CORE_READ(file, f_flags);
-	s->b.f_mode = BPF_CORE_READ(file, f_mode);
+	s->b.refcount = file_count(file, true) - 1;
+	s->b.f_flags = file->f_flags;
+	s->b.f_mode = file->f_mode;
 	s->b.pad = 0;
 	s->b.exporter[0] = 0;
 	s->b.name[0] = 0;
-	read_buf_names(buf, s->b.exporter, s->b.name, false);
+	read_buf_names(buf, s->b.exporter, s->b.name, true);
 	bpf_seq_write(ctx->meta->seq, &s->b, sizeof(s->b));
 	if (dev && vfio_read_dev(buf, s->b.exporter, &s->dv)) {
 		s->dv.magic = ITER_MAGIC_DEV;
@@ -122,7 +123,7 @@ static __always_inline int collect(struct bpf_iter__dmabuf *ctx, bool dev)
 	w.seq = ctx->meta->seq;
 	w.a = &s->a;
 	w.head = &buf->attachments;
-	w.pos = BPF_CORE_READ(buf, attachments.next);
+	w.pos = buf->attachments.next;
 	bpf_loop(ITER_MAX_ATTACH, walk_one, &w, 0);
 	if (w.pos && w.pos != w.head) {
 		s->a.magic = ITER_MAGIC_MORE;
