@@ -19,7 +19,7 @@
 #define CORE_RD(direct, expr, p, ...) ((direct) ? (expr) : BPF_CORE_READ(p, __VA_ARGS__))
 
 /* The file's reference count, as file_count() returns it. */
-static __always_inline long file_count(struct file *f)
+static __always_inline long file_count(struct file *f, bool direct)
 {
 	struct file___new *fn = (void *)f;
 	struct file___old *fo = (void *)f;
@@ -28,10 +28,10 @@ static __always_inline long file_count(struct file *f)
 	/* 6.13+: file_ref_t holds the count minus one; negative values
 	 * (FILE_REF_RELEASED and beyond) mean the file is being freed. */
 	if (bpf_core_field_exists(fn->f_ref)) {
-		c = BPF_CORE_READ(fn, f_ref.refcnt.counter);
+		c = CORE_RD(direct, fn->f_ref.refcnt.counter, fn, f_ref.refcnt.counter);
 		return c < 0 ? 0 : c + 1;
 	}
-	return BPF_CORE_READ(fo, f_count.counter);
+	return CORE_RD(direct, fo->f_count.counter, fo, f_count.counter);
 }
 
 /* The importer's notify callback: renamed in 7.1. */
