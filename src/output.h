@@ -179,6 +179,12 @@ static inline struct json_object *out_json_array(size_t n)
 }
 
 struct json_object *out_json_str(const char *s);
+/*
+ * json-c's text of string s as out_json_str() makes it, quoted and escaped,
+ * through str, a json-c string kept for the purpose by a printer that
+ * writes its own text; valid until str's next use.
+ */
+const char *out_json_str_text(struct json_object *str, const char *s, size_t *len);
 /* Integers as json-c prints them, faster (output_json.c). */
 struct json_object *out_json_u64(uint64_t v);
 struct json_object *out_json_int(int v);

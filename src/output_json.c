@@ -16,6 +16,30 @@
 #include "utf8.h"
 #include "util.h"
 
+const char *out_json_str_text(struct json_object *str, const char *s, size_t *len)
+{
+	const char *text;
+	char *clean;
+
+	/*
+	 * json-c before 0.17 (Debian 12 has 0.16) loses the buffer of a long
+	 * string when "" is set over it, and the next long one leaks
+	 * (json-c#780): "" never goes through str.
+	 */
+	if (!*s) {
+		*len = 2;
+		return "\"\"";
+	}
+	clean = utf8_clean(s);
+	json_object_set_string(str, clean ? clean : s);
+	free(clean);
+	text = json_object_to_json_string_length(str, JSON_C_TO_STRING_PLAIN |
+						 JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	if (!text)
+		xoom();
+	return text;
+}
+
 struct json_object *out_json_str(const char *s)
 {
 	struct json_object *obj;

@@ -492,7 +492,8 @@ static void text_json(struct jprinter *p, struct json_object *val, int level)
 static void text_str(struct jprinter *p, const char *s)
 {
 	const unsigned char *c;
-	char *clean;
+	const char *text;
+	size_t len;
 
 	if (!s) {
 		text_lit(p, "null");
@@ -507,10 +508,8 @@ static void text_str(struct jprinter *p, const char *s)
 		text_lit(p, "\"");
 		return;
 	}
-	clean = utf8_clean(s);
-	json_object_set_string(p->str, clean ? clean : s);
-	free(clean);
-	text_json(p, json_object_get(p->str), 0);
+	text = out_json_str_text(p->str, s, &len);
+	text_add(p, text, len);
 }
 
 /* An array at level of n items, item(p, i, level + 1) printing each. */

@@ -11,11 +11,7 @@
 #include <string.h>
 
 #include "output.h"
-#include "utf8.h"
 #include "util.h"
-
-/* As out_json_line() prints. */
-#define REC_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /* What a member held in the last line. */
 enum rec_tag { TAG_NONE, TAG_U64, TAG_SECONDS, TAG_BOOL, TAG_STR, TAG_NULL };
@@ -74,30 +70,6 @@ void out_rec_free(struct out_rec *r)
 	free(r);
 }
 
-/* json-c's text of string s, quoted and escaped; valid until the next call. */
-static const char *escaped(struct out_rec *r, const char *s, size_t *len)
-{
-	char *clean;
-	const char *text;
-
-	/*
-	 * json-c before 0.17 (Debian 12 has 0.16) loses the buffer of a long
-	 * string when "" is set over it, and the next long one leaks
-	 * (json-c#780): "" never goes through r->str.
-	 */
-	if (!*s) {
-		*len = 2;
-		return "\"\"";
-	}
-	clean = utf8_clean(s);
-	json_object_set_string(r->str, clean ? clean : s);
-	free(clean);
-	text = json_object_to_json_string_length(r->str, REC_FLAGS, len);
-	if (!text)
-		xoom();
-	return text;
-}
-
 static void grow(struct out_rec *r, size_t n)
 {
 	r->line_alloc = (r->len + n) * 2;
@@ -139,7 +111,7 @@ static struct rec_member *member_slow(struct out_rec *r, size_t i, const char *k
 	m = &r->m[r->nr++];
 	memset(m, 0, sizeof(*m));
 	m->key = key;
-	k = escaped(r, key, &len);
+	k = out_json_str_text(r->str, key, &len);
 	m->key_len = len + 2;
 	m->key_text = xmalloc(m->key_len);
 	m->key_text[0] = i ? ',' : '{';
@@ -270,7 +242,7 @@ void out_rec_str(struct out_rec *r, const char *key, const char *s)
 		return;
 	changed(r, m);
 	if (s) {
-		t = escaped(r, s, &len);
+		t = out_json_str_text(r->str, s, &len);
 		append(r, t, len);
 		free(m->str);
 		m->str = xstrdup(s);
