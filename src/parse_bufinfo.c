@@ -109,7 +109,7 @@ static bool total_line(const char *line, const char *what, uint64_t *n)
 	char num[24];
 	size_t len;
 
-	if (strncmp(line, "Total ", 6) || !isdigit((unsigned char)line[6]))
+	if (line[0] != 'T' || strncmp(line, "Total ", 6) || !isdigit((unsigned char)line[6]))
 		return false;
 	for (end = line + 6; isdigit((unsigned char)*end); end++)
 		;

@@ -46,11 +46,14 @@ int parse_u64(const char *s, uint64_t *out)
 	if (!s || !*s)
 		return -EINVAL;
 	for (; *s; s++) {
+		uint64_t d = (uint64_t)(*s - '0');
+
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+		/* Constants, not a division per digit (a helper call under TCG). */
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return -ERANGE;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;
