@@ -44,6 +44,18 @@ char *cgroup_parse(const char *text, size_t len)
 	return cg;
 }
 
+char *cgroup_read_at(int dirfd)
+{
+	char *text, *cg;
+	ssize_t n = read_file_at(dirfd, "cgroup", READ_MAX_SMALL, &text);
+
+	if (n < 0)
+		return NULL;
+	cg = cgroup_parse(text, (size_t)n);
+	free(text);
+	return cg;
+}
+
 /* A small map from a key (cgroup id, or pid) to a path (NULL: unknown). */
 struct entry {
 	uint64_t key;

@@ -18,5 +18,7 @@ void cgroup_fill(struct dmabuf_set *set, const struct scan_opts *opts);
 /* The cgroup v2 path in /proc/PID/cgroup's text (NUL-terminated, len
  * bytes): malloc'ed, or NULL when it has no "0::" line. */
 char *cgroup_parse(const char *text, size_t len);
+/* cgroup_parse() of "cgroup" under a /proc/PID directory: malloc'ed or NULL. */
+char *cgroup_read_at(int dirfd);
 
 #endif

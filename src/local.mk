@@ -11,7 +11,7 @@ src_dmabufctl_SOURCES = \
 	src/dmabuf.c src/dmabuf.h src/dmabuf_groups.c src/vfio.c src/vfio.h \
 	src/output.c src/output_json.c src/output_json_dmabuf.c src/output_record.c src/output.h src/utf8.c src/utf8.h \
 	src/source.h src/scan.c src/cgroup.c src/cgroup.h \
-	src/source_procfs.c src/source_maps.c src/source_debugfs.c \
+	src/source_procfs.c src/source_maps.c src/source_debugfs.c src/procfs_ahead.c \
 	src/parse.h src/parse_fdinfo.c src/parse_bufinfo.c src/parse_maps.c \
 	src/filter.c src/filter.h src/sort.c src/sort.h src/list.h \
 	src/cmd_list.c src/cmd_show.c src/cmd_procs.c \

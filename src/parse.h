@@ -52,6 +52,10 @@ struct maps_parse {
 	size_t long_lines;	/* lines skipped as too long */
 };
 void parse_maps(struct dmabuf_set *set, char *text, size_t len, struct maps_parse *mp);
+/* Keep only the lines of a maps text (text[len] is '\0') that parse_maps()
+ * may take, in place; returns the new length, adds lines too long to
+ * *long_lines.  A browser's maps run to hundreds of KiB. */
+size_t parse_maps_keep(char *text, size_t len, size_t *long_lines);
 
 /*
  * The BPF iterator's records (iter.bpf.c, iter_record.h) into set;

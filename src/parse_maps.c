@@ -45,6 +45,26 @@ static const char *known_comm(const struct dmabuf *buf, pid_t pid)
 	return h ? h->comm : NULL;
 }
 
+size_t parse_maps_keep(char *text, size_t len, size_t *long_lines)
+{
+	struct line_iter it;
+	size_t out = 0, n;
+	char *line;
+
+	line_iter_init(&it, text, len, LINE_MAX_BYTES);
+	while ((line = line_next(&it))) {
+		if (!strstr(line, "dmabuf"))
+			continue;
+		n = strlen(line);
+		memmove(text + out, line, n);	/* never past the line's end */
+		out += n;
+		text[out++] = '\n';
+	}
+	*long_lines += it.skipped;
+	text[out] = '\0';
+	return out;
+}
+
 void parse_maps(struct dmabuf_set *set, char *text, size_t len, struct maps_parse *mp)
 {
 	struct line_iter it;

@@ -67,22 +67,57 @@ static void warn_skipped(struct dmabuf_set *set, enum dmabuf_source src)
 			 st->why ? st->why : "unknown");
 }
 
-static int scan_holders(struct dmabuf_set *set, struct procfs_walk *w,
+/* Maps and cgroups read ahead by a second thread (procfs_ahead_read()). */
+struct ahead {
+	const struct procfs_walk *walk;
+	struct procfs_ahead read;
+	pthread_t thread;
+	bool running;
+};
+
+static void *ahead_thread(void *arg)
+{
+	struct ahead *a = arg;
+
+	procfs_ahead_read(&a->read, a->walk);
+	return NULL;
+}
+
+static void ahead_start(struct ahead *a, const struct procfs_walk *w,
 			const struct scan_opts *opts)
+{
+	a->walk = w;
+	a->running = !w->err && w->nr && !opts->sysroot && threads_useful() &&
+		     !pthread_create(&a->thread, NULL, ahead_thread, a);
+}
+
+static struct procfs_ahead *ahead_join(struct ahead *a)
+{
+	if (a->running) {
+		pthread_join(a->thread, NULL);
+		a->running = false;
+	}
+	return &a->read;
+}
+
+static int scan_holders(struct dmabuf_set *set, struct procfs_walk *w,
+			const struct scan_opts *opts, struct ahead *ahead)
 {
 	char *why = NULL;
 	int ret;
 
 	ret = procfs_resolve(set, w, opts);
+	ahead_join(ahead);
 	if (ret < 0)
 		return ret;
 	if (source_maps_needed(set, opts, &why)) {
-		ret = source_maps_scan(set, opts, w);
+		ret = source_maps_scan(set, opts, w, ahead_join(ahead));
 	} else {
 		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "%s", why);
 		ret = 0;
 	}
 	free(why);
+	procfs_ahead_cgroups(set, ahead_join(ahead));
 	if (set->procs_unreadable)
 		dmabuf_warn_hint(set, geteuid() ? "run as root to see every process" : NULL,
 				 "%zu process%s could not be read (%s)", set->procs_unreadable,
@@ -132,12 +167,19 @@ static void *walker_thread(void *arg)
 	return NULL;
 }
 
-/* The procfs path: the listing (debugfs), the fd walk, then fdinfo and maps. */
+/*
+ * The procfs path: the fd walk (two threads), then the listing (debugfs)
+ * and the fds resolved while a second thread reads the holders' maps, then
+ * maps.  Not the listing beside the walk: each fd the walk looks at is
+ * held for a moment (proc_fd_link()), and bufinfo would count that
+ * reference in the buffer's refcount.
+ */
 static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 {
 	struct procfs_walk w = { .procfd = -1 };
 	struct listing l = { .set = set, .opts = opts };
 	struct walker x = { .walk = &w, .part.procfd = -1 };
+	struct ahead ahead = { 0 };
 	bool listing = want(opts, "debugfs");
 	bool walk = want(opts, "procfs");
 	bool two = false;
@@ -145,10 +187,6 @@ static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 	pthread_t thread;
 	int ret = 0;
 
-	if (listing) {
-		list_buffers(&l);
-		debug_step("scan", "debugfs", &t);
-	}
 	if (walk && !procfs_walk_begin(&w, opts)) {
 		two = !opts->sysroot && threads_useful() &&
 		      !pthread_create(&thread, NULL, walker_thread, &x);
@@ -157,23 +195,32 @@ static int scan_procfs(struct dmabuf_set *set, const struct scan_opts *opts)
 			pthread_join(thread, NULL);
 			procfs_walk_merge(&w, &x.part);
 		}
+		debug_step("scan", two ? "the fd walk, two threads" : "the fd walk", &t);
+		ahead_start(&ahead, &w, opts);
 	}
-	debug_step("scan", two ? "the fd walk, two threads" : "the fd walk", &t);
-	if (listing && l.ret && opts->only) {
-		ret = l.ret;
-		goto out;
+	if (listing) {
+		list_buffers(&l);
+		debug_step("scan", "debugfs", &t);
+		if (l.ret && opts->only) {
+			ret = l.ret;
+			goto out;
+		}
+		if (!l.listed && l.debugfs)
+			warn_skipped(set, DMABUF_SRC_DEBUGFS);
 	}
-	if (!l.listed && l.debugfs && listing)
-		warn_skipped(set, DMABUF_SRC_DEBUGFS);
-
 	if (walk) {
-		ret = scan_holders(set, &w, opts);
-		debug_step("scan", "fds resolved, maps", &t);
+		bool read_ahead = ahead.running;
+
+		ret = scan_holders(set, &w, opts, &ahead);
+		debug_step("scan", read_ahead ? "fds resolved, maps (read ahead)" :
+			   "fds resolved, maps", &t);
 		if (ret && opts->only)
 			goto out;
 	}
 	ret = 0;
 out:
+	ahead_join(&ahead);
+	procfs_ahead_free(&ahead.read);
 	procfs_walk_free(&w);
 	return ret;
 }
@@ -262,7 +309,7 @@ static int scan_tasks(struct dmabuf_set *set, const struct scan_opts *opts)
 	/* Its load or attach failed alone: read maps. */
 	ret = procfs_walk_begin(&w, opts);
 	if (!ret)
-		ret = source_maps_scan(set, opts, &w);
+		ret = source_maps_scan(set, opts, &w, NULL);
 	else
 		dmabuf_source_skipped(set, DMABUF_SRC_MAPS, "%s", w.why);
 	procfs_walk_free(&w);

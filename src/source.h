@@ -125,11 +125,38 @@ int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w,
 		   const struct scan_opts *opts);
 void procfs_walk_free(struct procfs_walk *w);
 
+/*
+ * Read ahead (procfs_ahead.c): while the listing is read and the fds
+ * resolved, a second thread reads what the scan will want of each process
+ * the walk found holding a dma-buf by fd: its maps (their dma-buf lines)
+ * and its cgroup.  Neither read takes a reference on a buffer's file
+ * (show_map_vma() prints vm_file under the mmap lock, 5.3 .. 7.2), so
+ * bufinfo's refcounts stay the processes' alone.  procfs_ahead_read()
+ * touches nothing but w (read only) and a.
+ */
+struct procfs_ahead_entry {
+	pid_t pid;
+	int err;		/* -errno of the maps read, or 0 */
+	char *maps;		/* its dma-buf lines (NUL-terminated) */
+	size_t maps_len, long_lines;
+	char *cgroup;		/* cgroup v2 path, NULL: unknown */
+};
+struct procfs_ahead {
+	struct procfs_ahead_entry *v;	/* by pid */
+	size_t nr;
+};
+void procfs_ahead_read(struct procfs_ahead *a, const struct procfs_walk *w);
+/* The entry of pid, NULL if none (a may be NULL). */
+struct procfs_ahead_entry *procfs_ahead_find(struct procfs_ahead *a, pid_t pid);
+/* Holders (by pid) whose cgroup was read ahead take it. */
+void procfs_ahead_cgroups(struct dmabuf_set *set, const struct procfs_ahead *a);
+void procfs_ahead_free(struct procfs_ahead *a);
+
 /* /proc/PID/maps of the processes the walk listed; scan() skips it when
  * source_maps_needed() says refcounts prove no buffer is mapped (the reason
  * is put in *why, malloc'ed). */
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
-		     const struct procfs_walk *w);
+		     const struct procfs_walk *w, struct procfs_ahead *ahead);
 bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
 			char **why);
 

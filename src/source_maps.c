@@ -176,13 +176,33 @@ static size_t holders_first(const struct dmabuf_set *set, pid_t *pids, size_t nr
 	return first;
 }
 
-static char *maps_comm(void *piddir)
+/* A process's directory, opened when first needed (read-ahead text). */
+struct maps_dir {
+	int procfd;
+	pid_t pid;
+	int fd;
+};
+
+static int maps_dir_fd(struct maps_dir *d)
 {
-	return procfs_comm(*(int *)piddir);
+	char name[16];
+
+	if (d->fd < 0) {
+		snprintf(name, sizeof(name), "%d", (int)d->pid);
+		d->fd = openat(d->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	return d->fd;
+}
+
+static char *maps_comm(void *arg)
+{
+	int fd = maps_dir_fd(arg);
+
+	return fd < 0 ? NULL : procfs_comm(fd);
 }
 
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
-		     const struct procfs_walk *w)
+		     const struct procfs_walk *w, struct procfs_ahead *ahead)
 {
 	size_t i, nr = w->nr_pids, pre53 = 0, long_lines = 0, refused = 0, first;
 	char *refused_why = NULL;
@@ -197,35 +217,40 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 	memcpy(pids, w->pids, nr * sizeof(*pids));
 	first = holders_first(set, pids, nr);
 	for (i = 0; i < nr; i++) {
-		struct maps_parse mp = { .pid = pids[i], .comm = maps_comm };
-		char name[16], *text;
+		struct maps_dir d = { .procfd = w->procfd, .pid = pids[i], .fd = -1 };
+		struct maps_parse mp = { .pid = pids[i], .comm = maps_comm, .arg = &d };
+		struct procfs_ahead_entry *e = procfs_ahead_find(ahead, pids[i]);
+		char *text = NULL;
 		ssize_t n;
-		int piddir;
 
 		if (i == first && refs_explained(set, opts, true))
 			break;	/* no mapping is left to find */
 
-		snprintf(name, sizeof(name), "%d", (int)pids[i]);
-		piddir = openat(w->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (piddir < 0)
+		if (e) {
+			n = e->err ? e->err : (ssize_t)e->maps_len;
+			text = e->maps;
+			e->maps = NULL;
+			long_lines += e->long_lines;
+		} else if (maps_dir_fd(&d) < 0) {
 			continue;
-		/* One open reads it all (kernel threads have an empty one). */
-		n = read_file_at(piddir, "maps", READ_MAX_LARGE, &text);
+		} else {
+			/* One open reads it all (kernel threads have an empty one). */
+			n = read_file_at(d.fd, "maps", READ_MAX_LARGE, &text);
+		}
 		if (n < 0) {
 			if (n == -EACCES || n == -EPERM)
 				dmabuf_proc_unreadable(set, pids[i]);
 			else if ((n == -EINVAL || n == -EFBIG) && !refused++)
 				refused_why = xasprintf("proc/%d/maps: %s", (int)pids[i],
 							read_strerror((int)n));
-			close(piddir);
-			continue;
+		} else {
+			parse_maps(set, text, (size_t)n, &mp);
+			pre53 += mp.pre53;
+			long_lines += mp.long_lines;
 		}
-		mp.arg = &piddir;
-		parse_maps(set, text, (size_t)n, &mp);
-		pre53 += mp.pre53;
-		long_lines += mp.long_lines;
 		free(text);
-		close(piddir);
+		if (d.fd >= 0)
+			close(d.fd);
 	}
 	dmabuf_source_used(set, DMABUF_SRC_MAPS);
 	if (pre53)

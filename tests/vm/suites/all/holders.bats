@@ -86,6 +86,21 @@ ours() {
 			name, processes: [.processes[] | {pid, fds, mappings}]})')
 	assert_success
 	[ "$(made length)" -ge 27 ]
+	# the procfs path read the holders' maps ahead, in a second thread,
+	# while bufinfo was read; on one CPU it reads them after: same JSON
+	run diff -u <(ours "$BATS_FILE_TMPDIR/procfs.json") \
+		<(ours <(taskset -c 0 "$DMABUFCTL" "${PROCFS[@]}" list -J))
+	assert_success
+	# /proc alone (no bufinfo): the same holders, maps read ahead beside fdinfo
+	run diff -u <(ours "$BATS_FILE_TMPDIR/procfs.json" | jq '.dmabufs | map({inode, processes})') \
+		<(ours <("$DMABUFCTL" --source=procfs list -J) | jq '.dmabufs | map({inode, processes})')
+	assert_success
+	run sh -c 'DMABUFCTL_DEBUG=1 "$@" 2>&1 >/dev/null | grep -c "maps (read ahead)"' sh \
+		"$DMABUFCTL" "${PROCFS[@]}" list -J
+	assert_output 1
+	run sh -c 'DMABUFCTL_DEBUG=1 taskset -c 0 "$@" 2>&1 >/dev/null | grep -c "read ahead"' \
+		sh "$DMABUFCTL" "${PROCFS[@]}" list -J
+	assert_output 0
 	# the thread holds under its TID, named as /proc names it
 	run jq -r --argjson i "$(inode_named threaded)" '.dmabufs[] | select(.inode == $i) |
 		[.processes[].comm] | join(" ")' "$BATS_FILE_TMPDIR/bpf.json"
