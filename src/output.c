@@ -23,6 +23,12 @@ struct out_opts oopts;
 
 enum { OPT_LIST_COLUMNS = 'H' };
 
+void out_text_grow(struct out_text *t, size_t n)
+{
+	t->cap = 2 * (t->len + n);
+	t->s = xrealloc(t->s, t->cap);
+}
+
 static const struct argp_option output_options[] = {
 	{ "output", 'o', "LIST", 0,
 	  "Columns to print, comma-separated; '+LIST' adds to the default set", 0 },

@@ -40,11 +40,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
 
 #include "dmabuf.h"
+
+/*
+ * A text that grows, for output written straight rather than through
+ * json-c or libsmartcols: trace's records (output_record.c) and list -J's
+ * stream of buffers (output_json_dmabuf.c).
+ */
+struct out_text {
+	char *s;
+	size_t len, cap;
+};
+
+/* Room for n more bytes (the capacity doubles past what is needed). */
+void out_text_grow(struct out_text *t, size_t n);
+
+/* Inline: most pieces are literals, which the compiler copies in place. */
+static inline void out_text_add(struct out_text *t, const char *s, size_t n)
+{
+	if (t->len + n > t->cap)
+		out_text_grow(t, n);
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+}
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -382,8 +382,7 @@ struct json_object *out_json_dmabuf(const struct dmabuf *buf, bool detail)
  */
 struct jprinter {
 	struct json_object *str;	/* what json-c escapes */
-	char *text;			/* the batch's text */
-	size_t len, cap;
+	struct out_text text;		/* the batch's text */
 };
 
 static void printer_init(struct jprinter *p)
@@ -391,29 +390,18 @@ static void printer_init(struct jprinter *p)
 	p->str = json_object_new_string("");
 	if (!p->str)
 		xoom();
-	p->text = NULL;
-	p->len = p->cap = 0;
+	memset(&p->text, 0, sizeof(p->text));
 }
 
 static void printer_free(struct jprinter *p)
 {
 	json_object_put(p->str);
-	free(p->text);
+	free(p->text.s);
 }
 
-static void text_grow(struct jprinter *p, size_t n)
-{
-	p->cap = 2 * (p->len + n);
-	p->text = xrealloc(p->text, p->cap);
-}
-
-/* Inline: most pieces are literals, which the compiler copies in place. */
 static inline void text_add(struct jprinter *p, const char *s, size_t n)
 {
-	if (p->len + n > p->cap)
-		text_grow(p, n);
-	memcpy(p->text + p->len, s, n);
-	p->len += n;
+	out_text_add(&p->text, s, n);
 }
 
 #define text_lit(p, s)	text_add(p, s, sizeof(s) - 1)
@@ -632,14 +620,14 @@ static const char *printer_batch(struct jprinter *p, const struct dmabuf *const 
 {
 	size_t i;
 
-	p->len = 0;
+	p->text.len = 0;
 	for (i = 0; i < n; i++) {
 		if (i)
 			text_lit(p, STREAM_SEP);
 		text_dmabuf(p, bufs[i]);
 	}
-	*len = p->len;
-	return p->text;
+	*len = p->text.len;
+	return p->text.s;
 }
 
 /*

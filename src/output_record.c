@@ -34,8 +34,7 @@ struct out_rec {
 	struct rec_member *m;
 	size_t nr, alloc;	/* members known */
 	size_t at;		/* the next member of this line */
-	char *line, *prev;	/* this line, the last one */
-	size_t len, line_alloc, prev_alloc;
+	struct out_text line, prev;	/* this line, the last one */
 	size_t copy_from, copy_len;	/* text of the last line still to copy */
 	struct json_object *str;	/* what json-c escapes */
 };
@@ -64,31 +63,22 @@ void out_rec_free(struct out_rec *r)
 	for (i = 0; i < r->nr; i++)
 		member_clear(&r->m[i]);
 	free(r->m);
-	free(r->line);
-	free(r->prev);
+	free(r->line.s);
+	free(r->prev.s);
 	json_object_put(r->str);
 	free(r);
-}
-
-static void grow(struct out_rec *r, size_t n)
-{
-	r->line_alloc = (r->len + n) * 2;
-	r->line = xrealloc(r->line, r->line_alloc);
 }
 
 /* Inline: a changed member is two of these. */
 static inline void append(struct out_rec *r, const char *s, size_t n)
 {
-	if (r->len + n > r->line_alloc)
-		grow(r, n);
-	memcpy(r->line + r->len, s, n);
-	r->len += n;
+	out_text_add(&r->line, s, n);
 }
 
 static void copy_pending(struct out_rec *r)
 {
 	if (r->copy_len)
-		append(r, r->prev + r->copy_from, r->copy_len);
+		append(r, r->prev.s + r->copy_from, r->copy_len);
 	r->copy_len = 0;
 }
 
@@ -135,7 +125,7 @@ static inline struct rec_member *member(struct out_rec *r, const char *key)
 static inline bool same(struct out_rec *r, struct rec_member *m, enum rec_tag tag, uint64_t bits,
 		 const char *str)
 {
-	size_t at = r->len + r->copy_len;	/* where its text lands */
+	size_t at = r->line.len + r->copy_len;	/* where its text lands */
 
 	if (m->tag != tag || (tag == TAG_STR ? strcmp(m->str, str) : m->bits != bits))
 		return false;
@@ -152,13 +142,13 @@ static inline bool same(struct out_rec *r, struct rec_member *m, enum rec_tag ta
 static void changed(struct out_rec *r, struct rec_member *m)
 {
 	copy_pending(r);
-	m->off = r->len;
+	m->off = r->line.len;
 	append(r, m->key_text, m->key_len);
 }
 
 static void set(struct out_rec *r, struct rec_member *m, enum rec_tag tag, uint64_t bits)
 {
-	m->len = r->len - m->off;
+	m->len = r->line.len - m->off;
 	m->tag = tag;
 	m->bits = bits;
 }
@@ -166,7 +156,7 @@ static void set(struct out_rec *r, struct rec_member *m, enum rec_tag tag, uint6
 void out_rec_begin(struct out_rec *r)
 {
 	r->at = 0;
-	r->len = 0;
+	r->line.len = 0;
 	r->copy_len = 0;
 }
 
@@ -254,14 +244,14 @@ void out_rec_str(struct out_rec *r, const char *key, const char *s)
 
 void out_rec_end(struct out_rec *r)
 {
-	char *t;
-	size_t i, a;
+	struct out_text t;
+	size_t i;
 
 	copy_pending(r);
 	if (!r->at)
 		append(r, "{", 1);
 	append(r, "}\n", 2);
-	fwrite(r->line, 1, r->len, stdout);
+	fwrite(r->line.s, 1, r->line.len, stdout);
 	/* This line is the next one's last; members it had not have no text
 	 * there. */
 	for (i = r->at; i < r->nr; i++)
@@ -269,7 +259,4 @@ void out_rec_end(struct out_rec *r)
 	t = r->prev;
 	r->prev = r->line;
 	r->line = t;
-	a = r->prev_alloc;
-	r->prev_alloc = r->line_alloc;
-	r->line_alloc = a;
 }
