@@ -46,14 +46,14 @@ int parse_u64(const char *s, uint64_t *out)
 	if (!s || !*s)
 		return -EINVAL;
 	for (; *s; s++) {
-		uint64_t d = (uint64_t)(*s - '0');
+		unsigned int d = (unsigned char)*s - (unsigned int)'0';
 
-		if (*s < '0' || *s > '9')
+		if (d > 9)
 			return -EINVAL;
-		/* Constants, not a division per digit (a helper call under TCG). */
-		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+		/* No division per digit: bufinfo and fdinfo are mostly digits,
+		 * and under TCG a division is a helper call. */
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
 			return -ERANGE;
-		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;
