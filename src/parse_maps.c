@@ -58,7 +58,10 @@ size_t parse_maps_keep(char *text, size_t len, size_t *long_lines)
 		n = strlen(line);
 		memmove(text + out, line, n);	/* never past the line's end */
 		out += n;
-		text[out++] = '\n';
+		/* A last line without its '\n' (a cut or hostile text) ends at
+		 * text[len]: no room for one, nor need. */
+		if (out < len)
+			text[out++] = '\n';
 	}
 	*long_lines += it.skipped;
 	text[out] = '\0';
