@@ -322,6 +322,16 @@ void dmabuf_set_refcount(struct dmabuf *buf, enum dmabuf_source src, long refcou
 		buf->refcount = refcount;
 }
 
+void dmabuf_refcount_retake(struct dmabuf *buf, enum dmabuf_source src)
+{
+	struct buf_priv *bp = priv(buf);
+
+	if (bp->count_from[src] < 0)
+		return;
+	bp->src[F_REFCOUNT] = (unsigned char)src;
+	buf->refcount = bp->count_from[src];
+}
+
 long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src)
 {
 	return priv(buf)->count_from[src];

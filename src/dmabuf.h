@@ -175,6 +175,9 @@ void dmabuf_add_range(struct dmabuf *buf, enum dmabuf_source src, uint64_t offse
 void dmabuf_add_attachment(struct dmabuf *buf, enum dmabuf_source src,
 			   const char *device, const char *callback, int dynamic);
 void dmabuf_add_fence(struct dmabuf *buf, const char *line);
+/* The refcount src reported is the later reading: it wins over the merge
+ * rule's (procfs_recount()).  Nothing if src reported none. */
+void dmabuf_refcount_retake(struct dmabuf *buf, enum dmabuf_source src);
 /* The refcount one source reported, -1 if it did not (for the maps-skip rule). */
 long dmabuf_refcount_from(const struct dmabuf *buf, enum dmabuf_source src);
 

@@ -82,6 +82,35 @@ struct procfs_fd {
 	size_t fdinfo_len;
 };
 
+/*
+ * Read ahead (procfs_ahead.c): on two CPUs each walker reads, while a
+ * process's directory is open, what the scan will want of it once the
+ * walk found it holding a dma-buf by fd: its maps (their dma-buf lines) and
+ * its cgroup.  Neither read takes a reference on a buffer's file
+ * (show_map_vma() prints vm_file under the mmap lock, 5.3 .. 7.2).
+ */
+struct procfs_ahead_entry {
+	pid_t pid;
+	int err;		/* -errno of the maps read, or 0 */
+	char *maps;		/* its dma-buf lines (NUL-terminated) */
+	size_t maps_len, long_lines;
+	char *cgroup;		/* cgroup v2 path, NULL: unknown */
+};
+struct procfs_ahead {
+	struct procfs_ahead_entry *v;	/* by pid, once sorted */
+	size_t nr;
+};
+/* Read pid's maps and cgroup under its /proc/PID directory into a. */
+void procfs_ahead_add(struct procfs_ahead *a, int piddir, pid_t pid);
+/* Take part's entries into a; sort a by pid (for procfs_ahead_find()). */
+void procfs_ahead_merge(struct procfs_ahead *a, struct procfs_ahead *part);
+void procfs_ahead_sort(struct procfs_ahead *a);
+/* The entry of pid, NULL if none (a may be NULL). */
+struct procfs_ahead_entry *procfs_ahead_find(const struct procfs_ahead *a, pid_t pid);
+/* Holders (by pid) whose cgroup was read ahead take it. */
+void procfs_ahead_cgroups(struct dmabuf_set *set, const struct procfs_ahead *a);
+void procfs_ahead_free(struct procfs_ahead *a);
+
 /* A device the walk has seen, and whether it is the dma-buf filesystem. */
 struct procfs_dev {
 	dev_t dev;
@@ -111,6 +140,11 @@ struct procfs_walk {
 	size_t nr_unreadable;
 	size_t procs_scanned;
 	size_t pre53;		/* anon_inode:dmabuf fds (no identity) */
+	bool read_ahead;	/* walkers read holders' maps and cgroups (ahead) */
+	struct procfs_ahead ahead;
+	/* The listing ran beside the walk: a refcount may hold a walker's
+	 * transient reference (source_maps_scan() reads it again). */
+	bool counts_racy;
 	int err;		/* -errno when /proc could not be listed */
 	char *why;
 };
@@ -124,39 +158,15 @@ void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part);
 int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w,
 		   const struct scan_opts *opts);
 void procfs_walk_free(struct procfs_walk *w);
-
-/*
- * Read ahead (procfs_ahead.c): while the listing is read and the fds
- * resolved, a second thread reads what the scan will want of each process
- * the walk found holding a dma-buf by fd: its maps (their dma-buf lines)
- * and its cgroup.  Neither read takes a reference on a buffer's file
- * (show_map_vma() prints vm_file under the mmap lock, 5.3 .. 7.2), so
- * bufinfo's refcounts stay the processes' alone.  procfs_ahead_read()
- * touches nothing but w (read only) and a.
- */
-struct procfs_ahead_entry {
-	pid_t pid;
-	int err;		/* -errno of the maps read, or 0 */
-	char *maps;		/* its dma-buf lines (NUL-terminated) */
-	size_t maps_len, long_lines;
-	char *cgroup;		/* cgroup v2 path, NULL: unknown */
-};
-struct procfs_ahead {
-	struct procfs_ahead_entry *v;	/* by pid */
-	size_t nr;
-};
-void procfs_ahead_read(struct procfs_ahead *a, const struct procfs_walk *w);
-/* The entry of pid, NULL if none (a may be NULL). */
-struct procfs_ahead_entry *procfs_ahead_find(struct procfs_ahead *a, pid_t pid);
-/* Holders (by pid) whose cgroup was read ahead take it. */
-void procfs_ahead_cgroups(struct dmabuf_set *set, const struct procfs_ahead *a);
-void procfs_ahead_free(struct procfs_ahead *a);
+/* Read buf's refcount again through one holder's fdinfo, which then
+ * gives the buffer its refcount: 0, or -errno (the fd closed, reused). */
+int procfs_recount(struct dmabuf_set *set, const struct procfs_walk *w, struct dmabuf *buf);
 
 /* /proc/PID/maps of the processes the walk listed; scan() skips it when
  * source_maps_needed() says refcounts prove no buffer is mapped (the reason
  * is put in *why, malloc'ed). */
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
-		     const struct procfs_walk *w, struct procfs_ahead *ahead);
+		     struct procfs_walk *w);
 bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
 			char **why);
 

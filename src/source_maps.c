@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "parse.h"
 #include "source.h"
 #include "util.h"
@@ -107,33 +108,62 @@ out:
 	return refs;
 }
 
+/* Has every reference of buf an fd (or a VMA) found? */
+static bool buf_explained(const struct dmabuf *buf, const struct scan_opts *opts,
+			  bool count_maps)
+{
+	long fd_count = dmabuf_refcount_from(buf, DMABUF_SRC_FDINFO);
+	long refs;
+	size_t j;
+
+	if (buf->refcount < 0)
+		return false;
+	/* Counts that moved between the two reads: the world changed. */
+	if (fd_count >= 0 && fd_count != buf->refcount)
+		return false;
+	refs = fd_refs(buf, opts);
+	if (refs < 0)
+		return false;
+	for (j = 0; count_maps && j < buf->nr_holders; j++)
+		refs += (long)buf->holders[j].nr_maps;
+	return refs == buf->refcount;
+}
+
 /* Does every reference of every buffer have an fd (or a VMA) found? */
 static bool refs_explained(const struct dmabuf_set *set, const struct scan_opts *opts,
 			   bool count_maps)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!set->status[DMABUF_SRC_BPF].used && !set->status[DMABUF_SRC_DEBUGFS].used)
 		return false;	/* no complete list of buffers */
-	for (i = 0; i < set->nr_bufs; i++) {
-		const struct dmabuf *buf = set->bufs[i];
-		long fd_count = dmabuf_refcount_from(buf, DMABUF_SRC_FDINFO);
-		long refs;
-
-		if (buf->refcount < 0)
+	for (i = 0; i < set->nr_bufs; i++)
+		if (!buf_explained(set->bufs[i], opts, count_maps))
 			return false;
-		/* Counts that moved between the two reads: the world changed. */
-		if (fd_count >= 0 && fd_count != buf->refcount)
-			return false;
-		refs = fd_refs(buf, opts);
-		if (refs < 0)
-			return false;
-		for (j = 0; count_maps && j < buf->nr_holders; j++)
-			refs += (long)buf->holders[j].nr_maps;
-		if (refs != buf->refcount)
-			return false;
-	}
 	return true;
+}
+
+/*
+ * The listing ran beside the walk (w->counts_racy): once the holders' maps
+ * are in, a buffer held by fd whose references are not all explained may
+ * have been counted with a walker's transient one.  Its holder's fdinfo,
+ * read now, counts without it (procfs_recount()).  A buffer a kernel
+ * object also holds (a GEM import) is read again for nothing: a few.
+ */
+static void recount(struct dmabuf_set *set, const struct scan_opts *opts,
+		    struct procfs_walk *w)
+{
+	uint64_t t = mono_ns();
+	size_t i, n = 0;
+	char step[64];
+
+	w->counts_racy = false;
+	for (i = 0; i < set->nr_bufs; i++)
+		if (!buf_explained(set->bufs[i], opts, true) &&
+		    !procfs_recount(set, w, set->bufs[i]))
+			n++;
+	snprintf(step, sizeof(step), "refcounts read again after the walk: %zu", n);
+	debug_step("scan", step, &t);
 }
 
 bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
@@ -202,7 +232,7 @@ static char *maps_comm(void *arg)
 }
 
 int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
-		     const struct procfs_walk *w, struct procfs_ahead *ahead)
+		     struct procfs_walk *w)
 {
 	size_t i, nr = w->nr_pids, pre53 = 0, long_lines = 0, refused = 0, first;
 	char *refused_why = NULL;
@@ -219,10 +249,12 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 	for (i = 0; i < nr; i++) {
 		struct maps_dir d = { .procfd = w->procfd, .pid = pids[i], .fd = -1 };
 		struct maps_parse mp = { .pid = pids[i], .comm = maps_comm, .arg = &d };
-		struct procfs_ahead_entry *e = procfs_ahead_find(ahead, pids[i]);
+		struct procfs_ahead_entry *e = procfs_ahead_find(&w->ahead, pids[i]);
 		char *text = NULL;
 		ssize_t n;
 
+		if (i == first && w->counts_racy)
+			recount(set, opts, w);
 		if (i == first && refs_explained(set, opts, true))
 			break;	/* no mapping is left to find */
 
@@ -252,6 +284,8 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 		if (d.fd >= 0)
 			close(d.fd);
 	}
+	if (w->counts_racy)	/* every process holds one by fd */
+		recount(set, opts, w);
 	dmabuf_source_used(set, DMABUF_SRC_MAPS);
 	if (pre53)
 		dmabuf_warn(set, "maps: %zu dma-buf mappings skipped: kernel before 5.3 "

@@ -419,6 +419,7 @@ void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
 		memset(out, 0, sizeof(*out));
 		out->live = w->live;
 		out->by_stat = w->by_stat;
+		out->read_ahead = w->read_ahead;
 		out->shared = w;
 		out->procfd = -1;
 	}
@@ -428,6 +429,7 @@ void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
 		out->dents = xmalloc(DENTS_SIZE);
 	while ((i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->nr_pids) {
 		pid_t pid = w->pids[i];
+		size_t found = out->nr;
 		char name[16];
 		int piddir;
 
@@ -438,6 +440,8 @@ void procfs_walk_run(struct procfs_walk *w, struct procfs_walk *out)
 		out->procs_scanned++;
 		walk_fdtable(out, piddir, pid, pid);
 		walk_threads(out, piddir, pid);
+		if (out->read_ahead && out->nr > found)
+			procfs_ahead_add(&out->ahead, piddir, pid);
 		close(piddir);
 	}
 }
@@ -476,6 +480,8 @@ void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part)
 	}
 	w->procs_scanned += part->procs_scanned;
 	w->pre53 += part->pre53;
+	procfs_ahead_merge(&w->ahead, &part->ahead);
+	procfs_ahead_sort(&w->ahead);
 	free(part->devs);
 	free(part->dents);
 	memset(part, 0, sizeof(*part));
@@ -497,6 +503,7 @@ void procfs_walk_free(struct procfs_walk *w)
 	free(w->unreadable);
 	free(w->pids);
 	free(w->why);
+	procfs_ahead_free(&w->ahead);
 	if (w->procfd >= 0)
 		close(w->procfd);
 	if (w->shared == w)
@@ -635,4 +642,40 @@ int procfs_resolve(struct dmabuf_set *set, struct procfs_walk *w, const struct s
 			    c.long_lines, c.long_lines == 1 ? "" : "s", LINE_MAX_BYTES);
 	free(c.refused_why);
 	return 0;
+}
+
+/*
+ * Why read a count again: bufinfo read beside the walk may have counted a
+ * walker's reference, held for a moment while statx() follows the fd's
+ * link (proc_fd_link(), 5.3 .. 7.2).  Once the walk is over, the holder's
+ * fdinfo counts the processes' references alone ("count:" leaves out its
+ * own).  Its "ino:" (5.14+) proves the fd still names buf.
+ */
+int procfs_recount(struct dmabuf_set *set, const struct procfs_walk *w, struct dmabuf *buf)
+{
+	const struct dmabuf_holder *h = NULL;
+	struct fdinfo fi;
+	char path[64], *text;
+	int ret = -ENOENT;
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < buf->nr_holders && !h; i++)
+		if (buf->holders[i].nr_fds)
+			h = &buf->holders[i];
+	if (!h)
+		return -ENOENT;
+	/* /proc/TID works for a thread as for a process. */
+	snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)h->pid, h->fds[0]);
+	n = read_file_at(w->procfd, path, READ_MAX_SMALL, &text);
+	if (n < 0)
+		return (int)n;
+	parse_fdinfo(text, (size_t)n, &fi);
+	if (fi.exp_name && fi.has_size && fi.has_count && fi.has_ino && fi.ino == buf->inode &&
+	    fdinfo_to_model(set, &fi) == buf) {
+		dmabuf_refcount_retake(buf, DMABUF_SRC_FDINFO);
+		ret = 0;
+	}
+	free(text);
+	return ret;
 }

@@ -86,8 +86,8 @@ ours() {
 			name, processes: [.processes[] | {pid, fds, mappings}]})')
 	assert_success
 	[ "$(made length)" -ge 27 ]
-	# the procfs path read the holders' maps ahead, in a second thread,
-	# while bufinfo was read; on one CPU it reads them after: same JSON
+	# the procfs path's two walkers read the holders' maps ahead, the
+	# second after bufinfo; on one CPU all comes after the walk: same JSON
 	run diff -u <(ours "$BATS_FILE_TMPDIR/procfs.json") \
 		<(ours <(taskset -c 0 "$DMABUFCTL" "${PROCFS[@]}" list -J))
 	assert_success
@@ -105,6 +105,33 @@ ours() {
 	run jq -r --argjson i "$(inode_named threaded)" '.dmabufs[] | select(.inode == $i) |
 		[.processes[].comm] | join(" ")' "$BATS_FILE_TMPDIR/bpf.json"
 	assert_output "mkbufs mkbufs-thread"
+}
+
+@test "procfs path: bufinfo read beside the walk, a count holding a walker's reference read again" {
+	local d=$BATS_TEST_TMPDIR ino
+	# on two CPUs the second walker reads bufinfo first; on one, after the walk
+	DMABUFCTL_DEBUG=1 "$DMABUFCTL" "${PROCFS[@]}" list -J >"$d/two.json" 2>"$d/two.err"
+	run grep -c "debugfs, beside the walk" "$d/two.err"
+	assert_output 1
+	run sh -c 'DMABUFCTL_DEBUG=1 taskset -c 0 "$@" 2>&1 >/dev/null | grep -c "beside the walk"' \
+		sh "$DMABUFCTL" "${PROCFS[@]}" list -J
+	assert_output 0
+	# a walker's transient reference counted by bufinfo (proc_fd_link()),
+	# made certain: the count is read again through fdinfo after the walk
+	ino=$(inode_named plain)
+	DMABUFCTL_FAULT_REFCOUNT=$ino DMABUFCTL_DEBUG=1 "$DMABUFCTL" "${PROCFS[@]}" list -J \
+		>"$d/fault.json" 2>"$d/fault.err"
+	run grep -E "refcounts read again after the walk: [1-9]" "$d/fault.err"
+	assert_success
+	run jq --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .refcount' "$d/fault.json"
+	assert_output "$(jq --argjson i "$ino" '.dmabufs[] | select(.inode == $i) | .refcount' \
+		"$BATS_FILE_TMPDIR/bpf.json")"
+	run diff -u <(ours "$BATS_FILE_TMPDIR/bpf.json") <(ours "$d/fault.json")
+	assert_success
+	# with one CPU nothing runs beside the walk: nothing is read again
+	run sh -c 'DMABUFCTL_DEBUG=1 taskset -c 0 "$@" 2>&1 >/dev/null | grep -c "read again"' \
+		sh "$DMABUFCTL" "${PROCFS[@]}" list -J
+	assert_output 0
 }
 
 @test "show -J, procs -J and list -p: the same both ways" {
