@@ -43,17 +43,6 @@ void procfs_ahead_add(struct procfs_ahead *a, int piddir, pid_t pid)
 	e->cgroup = cgroup_read_at(piddir);
 }
 
-void procfs_ahead_merge(struct procfs_ahead *a, struct procfs_ahead *part)
-{
-	if (part->nr) {
-		a->v = xrealloc(a->v, (a->nr + part->nr) * sizeof(*a->v));
-		memcpy(a->v + a->nr, part->v, part->nr * sizeof(*a->v));
-		a->nr += part->nr;
-	}
-	free(part->v);
-	memset(part, 0, sizeof(*part));
-}
-
 /* Each walker took its processes in pid order, the two interleaved. */
 void procfs_ahead_sort(struct procfs_ahead *a)
 {

@@ -102,8 +102,7 @@ struct procfs_ahead {
 };
 /* Read pid's maps and cgroup under its /proc/PID directory into a. */
 void procfs_ahead_add(struct procfs_ahead *a, int piddir, pid_t pid);
-/* Take part's entries into a; sort a by pid (for procfs_ahead_find()). */
-void procfs_ahead_merge(struct procfs_ahead *a, struct procfs_ahead *part);
+/* Sort a by pid, for procfs_ahead_find() (walkers' parts are appended). */
 void procfs_ahead_sort(struct procfs_ahead *a);
 /* The entry of pid, NULL if none (a may be NULL). */
 struct procfs_ahead_entry *procfs_ahead_find(const struct procfs_ahead *a, pid_t pid);

@@ -129,14 +129,21 @@ static bool buf_explained(const struct dmabuf *buf, const struct scan_opts *opts
 	return refs == buf->refcount;
 }
 
+/* Did a source list every buffer?  The fd walk cannot see a buffer whose
+ * fd was closed after mmap. */
+static bool listed_all(const struct dmabuf_set *set)
+{
+	return set->status[DMABUF_SRC_BPF].used || set->status[DMABUF_SRC_DEBUGFS].used;
+}
+
 /* Does every reference of every buffer have an fd (or a VMA) found? */
 static bool refs_explained(const struct dmabuf_set *set, const struct scan_opts *opts,
 			   bool count_maps)
 {
 	size_t i;
 
-	if (!set->status[DMABUF_SRC_BPF].used && !set->status[DMABUF_SRC_DEBUGFS].used)
-		return false;	/* no complete list of buffers */
+	if (!listed_all(set))
+		return false;
 	for (i = 0; i < set->nr_bufs; i++)
 		if (!buf_explained(set->bufs[i], opts, count_maps))
 			return false;
@@ -149,21 +156,32 @@ static bool refs_explained(const struct dmabuf_set *set, const struct scan_opts 
  * have been counted with a walker's transient one.  Its holder's fdinfo,
  * read now, counts without it (procfs_recount()).  A buffer a kernel
  * object also holds (a GEM import) is read again for nothing: a few.
+ * Returns what refs_explained(set, opts, true) would, from the same pass.
  */
-static void recount(struct dmabuf_set *set, const struct scan_opts *opts,
+static bool recount(struct dmabuf_set *set, const struct scan_opts *opts,
 		    struct procfs_walk *w)
 {
+	bool explained = listed_all(set);
 	uint64_t t = mono_ns();
 	size_t i, n = 0;
 	char step[64];
 
 	w->counts_racy = false;
-	for (i = 0; i < set->nr_bufs; i++)
-		if (!buf_explained(set->bufs[i], opts, true) &&
-		    !procfs_recount(set, w, set->bufs[i]))
+	for (i = 0; i < set->nr_bufs; i++) {
+		struct dmabuf *buf = set->bufs[i];
+
+		if (buf_explained(buf, opts, true))
+			continue;
+		if (!procfs_recount(set, w, buf)) {
 			n++;
+			if (buf_explained(buf, opts, true))
+				continue;
+		}
+		explained = false;
+	}
 	snprintf(step, sizeof(step), "refcounts read again after the walk: %zu", n);
 	debug_step("scan", step, &t);
+	return explained;	/* as refs_explained(set, opts, true) now */
 }
 
 bool source_maps_needed(const struct dmabuf_set *set, const struct scan_opts *opts,
@@ -253,10 +271,10 @@ int source_maps_scan(struct dmabuf_set *set, const struct scan_opts *opts,
 		char *text = NULL;
 		ssize_t n;
 
-		if (i == first && w->counts_racy)
-			recount(set, opts, w);
-		if (i == first && refs_explained(set, opts, true))
-			break;	/* no mapping is left to find */
+		/* no mapping is left to find */
+		if (i == first && (w->counts_racy ? recount(set, opts, w) :
+				   refs_explained(set, opts, true)))
+			break;
 
 		if (e) {
 			n = e->err ? e->err : (ssize_t)e->maps_len;

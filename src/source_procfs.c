@@ -480,7 +480,8 @@ void procfs_walk_merge(struct procfs_walk *w, struct procfs_walk *part)
 	}
 	w->procs_scanned += part->procs_scanned;
 	w->pre53 += part->pre53;
-	procfs_ahead_merge(&w->ahead, &part->ahead);
+	append(&w->ahead.v, &w->ahead.nr, &part->ahead.v, part->ahead.nr,
+	       sizeof(*w->ahead.v));
 	procfs_ahead_sort(&w->ahead);
 	free(part->devs);
 	free(part->dents);
