@@ -154,25 +154,31 @@ char *sysroot_path(const char *sysroot, const char *path)
 	return xasprintf("%.*s/%s", (int)n, sysroot, path + (*path == '/'));
 }
 
-int open_regular_at(int dirfd, const char *path)
+static int open_regular_stat(int dirfd, const char *path, struct stat *st)
 {
-	struct stat st;
 	int fd, e;
 
 	/* O_NONBLOCK: a FIFO's open() waits for a writer without it. */
 	fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		e = errno;
 		close(fd);
 		return -e;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		close(fd);
 		return -EINVAL;
 	}
 	return fd;
+}
+
+int open_regular_at(int dirfd, const char *path)
+{
+	struct stat st;
+
+	return open_regular_stat(dirfd, path, &st);
 }
 
 /* Up to max bytes of fd, plus one to tell a file of exactly max from more. */
@@ -213,12 +219,22 @@ static ssize_t read_fd_max(int fd, size_t max, char **out)
 
 ssize_t read_file_at(int dirfd, const char *path, size_t max, char **out)
 {
+	struct stat st;
 	ssize_t len;
 	int fd;
 
-	fd = open_regular_at(dirfd, path);
+	fd = open_regular_stat(dirfd, path, &st);
 	if (fd < 0)
 		return fd;
+	/*
+	 * procfs and debugfs files say 0 bytes, sysfs ones a page: only a
+	 * replayed tree's file can say more than max, and then it is too big.
+	 * Refused before reading, so a sparse 64 MiB is not read for nothing.
+	 */
+	if (st.st_size > 0 && (uint64_t)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
 	len = read_fd_max(fd, max, out);
 	close(fd);
 	return len;

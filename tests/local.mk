@@ -39,6 +39,11 @@ tests_unit_names_replay_CFLAGS = $(AM_CFLAGS)
 # Kernel symbols, as the tracer and the iterator name callbacks.
 tests_unit_ksyms_lookup_SOURCES = tests/unit/ksyms-lookup.c src/ksyms.c src/util.c
 tests_unit_ksyms_lookup_CFLAGS = $(AM_CFLAGS)
+
+# read_file_at()'s bound, and what it reads to learn a file is too big.
+check_PROGRAMS += tests/unit/read-bounded
+tests_unit_read_bounded_SOURCES = tests/unit/read-bounded.c src/util.c
+tests_unit_read_bounded_CFLAGS = $(AM_CFLAGS)
 # metrics per cgroup, from holders whose cgroups the test names.
 tests_unit_metrics_cgroups_SOURCES = tests/unit/metrics-cgroups.c \
 	src/metrics.c src/dmabuf.c src/dmabuf_groups.c src/utf8.c src/util.c

@@ -150,6 +150,23 @@ jq_is() {
 		"\"$T/sys/kernel/debug/dma_buf/bufinfo: larger than a kernel file can be\""
 }
 
+@test "a replayed file that says it is larger than the bound is refused unread; kernel files that say 0 are read" {
+	truncate -s 65M "$BATS_TEST_TMPDIR/sparse"
+	run -0 "$UNIT/read-bounded" "$BATS_TEST_TMPDIR/sparse" $((64 << 20))
+	assert_line -n 0 "error: larger than a kernel file can be"
+	[[ ${lines[1]} =~ ^read\ ([0-9]+)$ ]] || fail "no read count: ${lines[1]}"
+	((BASH_REMATCH[1] < 4096)) || fail "read ${BASH_REMATCH[1]} bytes of a file it refuses"
+	# Exactly the bound is read whole; one byte more is not.
+	truncate -s 64K "$BATS_TEST_TMPDIR/sparse"
+	run -0 "$UNIT/read-bounded" "$BATS_TEST_TMPDIR/sparse" $((64 << 10))
+	assert_line -n 0 "ok 65536"
+	run -0 "$UNIT/read-bounded" "$BATS_TEST_TMPDIR/sparse" $(((64 << 10) - 1))
+	assert_line -n 0 "error: larger than a kernel file can be"
+	# procfs says 0 bytes for a file that has more: size is no bound there.
+	run -0 "$UNIT/read-bounded" /proc/self/maps $((64 << 20))
+	[[ ${lines[0]} =~ ^ok\ [1-9][0-9]*$ ]] || fail "/proc/self/maps: ${lines[0]}"
+}
+
 @test "a line longer than any kernel's is skipped with a warning" {
 	local long
 	mktree
