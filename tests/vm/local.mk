@@ -5,7 +5,8 @@
 %canon_reldir%_checks = \
 	%reldir%/check-trixie \
 	%reldir%/check-sid \
-	%reldir%/check-test
+	%reldir%/check-test \
+	%reldir%/check-harness
 
 if ENABLE_VM_TESTS
 TESTS += $(%canon_reldir%_checks)
@@ -21,4 +22,5 @@ EXTRA_DIST += \
 	%reldir%/guest-init \
 	%reldir%/initramfs-init.c \
 	%reldir%/run \
+	%reldir%/selftest \
 	%reldir%/suites
