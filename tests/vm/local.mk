@@ -22,5 +22,5 @@ EXTRA_DIST += \
 	%reldir%/guest-init \
 	%reldir%/initramfs-init.c \
 	%reldir%/run \
-	%reldir%/selftest \
+	%reldir%/harness \
 	%reldir%/suites
